@@ -1,0 +1,143 @@
+"""Normalisation of the values airlines send in many shapes: names, flight numbers, seats, phones,
+e-mail addresses, card numbers, document numbers.
+
+Phones go through ``phonenumbers`` (Google's libphonenumber tables). Names are only folded to a
+comparable Latin upper-case form here (the ``filet.names`` capability does the real name analysis);
+we use ``anyascii`` for transliteration.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import phonenumbers
+from anyascii import anyascii
+
+_FLIGHT = re.compile(r"^\s*([A-Z0-9]{2}[A-Z]?)?\s*0*(\d{1,4})([A-Z]?)\s*$")
+_SEAT = re.compile(r"^0*(\d{1,3})([A-Z])$")
+_NON_NAME = re.compile(r"[^A-Z ]+")
+_SPACES = re.compile(r"\s+")
+_DOC_NUMBER = re.compile(r"^[A-Z0-9<]{1,20}$")
+
+
+def normalise_name(name: str) -> str:
+    """Upper-case Latin letters and single spaces: ``O'Leary`` becomes ``OLEARY``, ``Jean-Luc``
+    becomes ``JEAN LUC``; other scripts are transliterated."""
+    text = anyascii(unicodedata.normalize("NFC", name)).upper()
+    text = text.replace("'", "").replace("`", "")
+    text = _NON_NAME.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_flight_number(number: str, carrier: str = "") -> tuple[str, str, str]:
+    """Split and pad a flight number: (``"XX123"``) or (``"123"``, ``"XX"``) give
+    (``"XX"``, ``"0123"``, ``""``); an operational suffix letter is returned third.
+
+    A value that does not look like a flight number is returned unchanged (upper-cased) so that
+    nothing the sender wrote is lost; the caller flags it.
+    """
+    carrier = carrier.strip().upper()
+    raw = number.strip().upper()
+    if carrier and raw.startswith(carrier) and not raw.isdigit():
+        raw = raw[len(carrier) :]
+    match = _FLIGHT.match(raw)
+    if match is None:
+        return carrier, raw, ""
+    prefix, digits, suffix = match.groups()
+    if prefix and not prefix.isdigit():
+        if not carrier:
+            carrier = prefix
+        elif prefix != carrier:
+            return carrier, raw, ""
+    elif prefix:
+        # all digits: the regex split a long number, keep the whole of it
+        digits = (prefix + digits).lstrip("0") or "0"
+        if len(digits) > 4:
+            return carrier, raw, ""
+    return carrier, digits.zfill(4), suffix
+
+
+def normalise_seat(seat: str) -> str:
+    """``074E`` becomes ``74E``; anything that is not a seat (``XXX``) is kept as sent."""
+    text = seat.strip().upper()
+    match = _SEAT.match(text)
+    if match is None:
+        return text
+    return f"{int(match.group(1))}{match.group(2)}"
+
+
+def mask_card_number(number: str) -> str:
+    """Keep a payment card number only masked: every digit but the last four becomes ``X``."""
+    text = number.strip()
+    digits_seen = 0
+    out: list[str] = []
+    total_digits = sum(ch.isdigit() for ch in text)
+    for ch in text:
+        if ch.isdigit():
+            digits_seen += 1
+            out.append(ch if digits_seen > total_digits - 4 else "X")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalise_phone(text: str, region: str | None) -> str | None:
+    """E.164 form of a phone number, or ``None`` when its country cannot be known.
+
+    ``region`` is an ISO 3166 alpha-2 or alpha-3 code (booking address country, agency country);
+    numbers written with ``+`` or ``00`` need no region.
+    """
+    digits = re.sub(r"[^\d+]", "", text)
+    if not digits:
+        return None
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    alpha2 = _alpha2(region) if region else None
+    if not digits.startswith("+") and alpha2 is None:
+        return None
+    try:
+        parsed = phonenumbers.parse(digits, None if digits.startswith("+") else alpha2)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(text: str) -> str:
+    """E-mail as written in airline systems (``//`` for ``@``, ``..`` for ``_``), lower-cased."""
+    value = text.strip()
+    if "@" not in value and "//" in value:
+        value = value.replace("//", "@")
+        value = value.replace("..", "_")
+    return value.lower()
+
+
+def document_number_is_valid(number: str) -> bool:
+    """A travel document number: 1 to 20 letters or digits (ICAO 9303 allows up to 9 in the MRZ
+    field but national cards and visas run longer)."""
+    return bool(_DOC_NUMBER.match(number.strip().upper()))
+
+
+def _alpha2(code: str) -> str | None:
+    code = code.strip().upper()
+    if len(code) == 2 and code.isalpha():
+        return code
+    return _alpha3_table().get(code)
+
+
+@cache
+def _alpha3_table() -> dict[str, str]:
+    """ISO 3166 alpha-3 to alpha-2 (from Babel's CLDR data) plus ICAO 9303's own codes."""
+    from babel.core import get_global
+
+    aliases: dict[str, list[str]] = get_global("territory_aliases")
+    table = {
+        key: value[0]
+        for key, value in aliases.items()
+        if len(key) == 3 and key.isalpha() and value and len(value[0]) == 2
+    }
+    table.update({"D": "DE", "GBD": "GB", "GBN": "GB", "GBO": "GB", "GBP": "GB", "GBS": "GB"})
+    return table

@@ -44,6 +44,7 @@ from filet.passenger._normalise import (
     normalise_phone,
     normalise_seat,
 )
+from filet.passenger._paxlst import api_quality_flags, assemble_parts, read_paxlst, write_paxlst
 
 __all__ = [
     "Address",
@@ -77,9 +78,13 @@ __all__ = [
     "TicketingOffice",
     "TravelDocument",
     "TravellerName",
+    "api_quality_flags",
+    "assemble_parts",
     "mask_card_number",
     "normalise_flight_number",
     "normalise_name",
     "normalise_phone",
     "normalise_seat",
+    "read_paxlst",
+    "write_paxlst",
 ]

@@ -152,6 +152,8 @@ class FlightManifest:
 
     ``flight`` is the reported flight (the ``TDT`` group with ``LOC+125``/``LOC+87``);
     ``previous_flights`` are earlier ``TDT`` groups (routing of multi-leg journeys).
+    A list sent in several parts (``UNH`` sequence ``01:C`` ... ``nn:F``) is one manifest;
+    ``part_numbers`` lists the parts seen and ``complete`` says whether all of them were.
     """
 
     flight: Flight
@@ -166,7 +168,7 @@ class FlightManifest:
     interchange_ref: str | None = None
     message_refs: list[str] = field(default_factory=list)
     common_access_ref: str | None = None
-    parts: int = 1
+    part_numbers: list[int] = field(default_factory=list)
     complete: bool = True
 
 

@@ -133,7 +133,7 @@ def _alpha3_table() -> dict[str, str]:
     """ISO 3166 alpha-3 to alpha-2 (from Babel's CLDR data) plus ICAO 9303's own codes."""
     from babel.core import get_global
 
-    aliases: dict[str, list[str]] = get_global("territory_aliases")
+    aliases = get_global("territory_aliases")
     table = {
         key: value[0]
         for key, value in aliases.items()

@@ -1,0 +1,1 @@
+"""Synthetic world generator (public API filled in below)."""

@@ -45,6 +45,7 @@ from filet.passenger._normalise import (
     normalise_seat,
 )
 from filet.passenger._paxlst import api_quality_flags, assemble_parts, read_paxlst, write_paxlst
+from filet.passenger._pnrgov import pnr_quality_flags, read_pnrgov, write_pnrgov
 
 __all__ = [
     "Address",
@@ -85,6 +86,9 @@ __all__ = [
     "normalise_name",
     "normalise_phone",
     "normalise_seat",
+    "pnr_quality_flags",
     "read_paxlst",
+    "read_pnrgov",
     "write_paxlst",
+    "write_pnrgov",
 ]

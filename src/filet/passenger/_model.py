@@ -17,6 +17,7 @@ from typing import Literal
 from filet.passenger._normalise import (
     mask_card_number,
     normalise_flight_number,
+    normalise_given_names,
     normalise_name,
     normalise_seat,
 )
@@ -27,7 +28,8 @@ ListType = Literal["passenger", "crew"]
 
 @dataclass(kw_only=True)
 class TravellerName:
-    """A name exactly as sent, with its normalised form.
+    """A name exactly as sent, with its normalised form (Latin upper case, no punctuation, no
+    title: ``O'Leary`` → ``OLEARY``, ``JOHNMR`` → ``JOHN``).
 
     ``normalised_surname`` and ``normalised_given_names`` are always recomputed from the names as
     sent (a value passed in is replaced), so two names that were sent the same compare equal.
@@ -40,7 +42,7 @@ class TravellerName:
 
     def __post_init__(self) -> None:
         self.normalised_surname = normalise_name(self.surname)
-        self.normalised_given_names = normalise_name(self.given_names)
+        self.normalised_given_names = normalise_given_names(self.given_names)
 
 
 @dataclass(kw_only=True)
@@ -177,13 +179,18 @@ class FlightManifest:
 
 @dataclass(kw_only=True)
 class Contact:
-    """A phone number or e-mail address; ``normalised`` is E.164 or a lower-case e-mail address
-    (``None`` when the phone's country is not known). ``traveller_ref`` links it to a traveller."""
+    """A phone number or e-mail address from ``IFT`` (``CTCM 44 20 ...``) or ``SSR CTCM``/``CTCE``.
+
+    ``value`` is as sent (after the ``CTCx`` code, kept in ``qualifier``); ``normalised`` is E.164
+    or a lower-case e-mail address (``None`` when the phone's country is not known).
+    ``traveller_ref`` links it to a traveller when it was sent in a traveller's group.
+    """
 
     kind: Literal["phone", "email"]
     value: str
     normalised: str | None = None
     qualifier: str | None = None
+    source: Literal["IFT", "SSR"] = "IFT"
     traveller_ref: str | None = None
 
 
@@ -243,7 +250,6 @@ class Ticket:
     number: str
     doc_type: str = "T"
     booklets: int | None = None
-    one_way: bool = False
     issued: datetime | None = None
     fares: list[Fare] = field(default_factory=list)
     taxes: list[Tax] = field(default_factory=list)

@@ -31,6 +31,27 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_TITLES = {"MR", "MRS", "MS", "MISS", "MSTR", "DR", "PROF", "REV", "CHD", "INF"}
+# airline systems glue the title to the given name (``JOHNMR``); only these are cut when glued,
+# longest first (``MS`` is not: it ends real names such as ``WILLIAMS``)
+_GLUED_TITLES = ("MSTR", "MISS", "MRS", "MR")
+
+
+def normalise_given_names(names: str) -> str:
+    """Given names normalised like :func:`normalise_name`, without a trailing title
+    (``JOHN MR``, ``JOHNMR`` and ``John`` all become ``JOHN``)."""
+    words = normalise_name(names).split(" ")
+    while len(words) > 1 and words[-1] in _TITLES:
+        words.pop()
+    if words:
+        last = words[-1]
+        for title in _GLUED_TITLES:
+            if last.endswith(title) and len(last) - len(title) >= 2:
+                words[-1] = last[: -len(title)]
+                break
+    return " ".join(w for w in words if w)
+
+
 def normalise_flight_number(number: str, carrier: str = "") -> tuple[str, str, str]:
     """Split and pad a flight number: (``"XX123"``) or (``"123"``, ``"XX"``) give
     (``"XX"``, ``"0123"``, ``""``); an operational suffix letter is returned third.

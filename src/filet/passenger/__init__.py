@@ -2,8 +2,24 @@
 
 Readers turn each format into the same model types; writers turn them back into messages a strict
 parser accepts (the synthetic world generator uses them). Nothing here touches the store.
+
+- ``read_paxlst`` / ``write_paxlst``: :class:`FlightManifest` (multi-part lists assembled/split)
+- ``read_pnrgov`` / ``write_pnrgov``: :class:`PnrMessage` with its :class:`PnrBooking` list
+- ``read_pnr_json`` / ``write_pnr_json``: the same PNR model as JSON (``docs/formats.md``)
+- ``read_crossings_csv`` / ``write_crossings_csv``: :class:`CrossingRecord` rows
+- ``detect_format``: which of the four a file is
+
+Every reader raises :class:`filet.errors.InputError` naming the place (segment number and tag,
+or line and column) for input it cannot use, and rejects the whole input then.
 """
 
+from filet.passenger._crossing import (
+    crossing_quality_flags,
+    read_crossings_csv,
+    write_crossings_csv,
+)
+from filet.passenger._detect import Format, detect_format
+from filet.passenger._jsonformat import parsed_document, read_pnr_json, write_pnr_json
 from filet.passenger._model import (
     Address,
     Agency,
@@ -58,6 +74,7 @@ __all__ = [
     "Flight",
     "FlightLeg",
     "FlightManifest",
+    "Format",
     "FrequentFlyer",
     "HistoryAction",
     "HistoryEntry",
@@ -81,14 +98,21 @@ __all__ = [
     "TravellerName",
     "api_quality_flags",
     "assemble_parts",
+    "crossing_quality_flags",
+    "detect_format",
     "mask_card_number",
     "normalise_flight_number",
     "normalise_name",
     "normalise_phone",
     "normalise_seat",
+    "parsed_document",
     "pnr_quality_flags",
+    "read_crossings_csv",
     "read_paxlst",
+    "read_pnr_json",
     "read_pnrgov",
+    "write_crossings_csv",
     "write_paxlst",
+    "write_pnr_json",
     "write_pnrgov",
 ]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Discriminator, Tag
 
 from filet.passenger._normalise import (
     mask_card_number,
@@ -323,7 +325,6 @@ class SsrOther:
     """Any other special service request (``WCHR``, ``AVML``, ``INFT``, ``CTCM`` ...)."""
 
     code: str
-    kind: Literal["other"] = "other"
     status: str | None = None
     quantity: int | None = None
     carrier: str | None = None
@@ -331,7 +332,19 @@ class SsrOther:
     traveller_ref: str | None = None
 
 
-SsrRemark = SsrDocs | SsrDoco | SsrDoca | SsrOther
+def _remark_kind(value: object) -> str:
+    code = value.get("code") if isinstance(value, dict) else getattr(value, "code", None)
+    return code if code in {"DOCS", "DOCO", "DOCA"} else "other"
+
+
+SsrRemark = Annotated[
+    Annotated[SsrDocs, Tag("DOCS")]
+    | Annotated[SsrDoco, Tag("DOCO")]
+    | Annotated[SsrDoca, Tag("DOCA")]
+    | Annotated[SsrOther, Tag("other")],
+    Discriminator(_remark_kind),
+]
+"""A typed SSR remark; the ``code`` tells which (readers of JSON pick the type by it)."""
 
 
 @dataclass(kw_only=True)
@@ -514,3 +527,13 @@ class CrossingRecord:
     decision_reasons: list[str] = field(default_factory=list)
     companions_ref: str | None = None
     quality_flags: list[str] = field(default_factory=list)
+
+
+# readers of JSON (PNR JSON, API bodies) reject unknown keys: a misspelt field must not vanish
+for _model in (
+    TravellerName, Address, FlightLeg, Flight, TravelDocument, ReportingParty, ApiTraveller,
+    FlightManifest, Contact, Payment, Fare, Tax, TicketingOffice, Ticket, FrequentFlyer, SsrDocs,
+    SsrDoco, SsrDoca, SsrOther, SeatAssignment, CheckIn, ItineraryLeg, PnrTraveller, Agency,
+    HistoryAction, HistoryEntry, PnrBooking, Originator, PnrMessage, CrossingRecord,
+):  # fmt: skip
+    setattr(_model, "__pydantic_config__", ConfigDict(extra="forbid"))  # noqa: B010

@@ -208,9 +208,7 @@ class _Reader:
                     "PNR without record locator (RCI)",
                     self.message.header.place(),
                 )
-            _normalise_contacts(booking)
-            for traveller in booking.travellers:
-                traveller.quality_flags = traveller.quality_flags + pnr_quality_flags(traveller)
+            complete_booking(booking)
         self.traveller = self.ticket = self.payment = None
         self.leg = self.check_in = self.history = None
         self.leg_check_in_time = None
@@ -295,12 +293,6 @@ class _Reader:
         if remark is None:
             return
         if self.traveller is not None and self.context == "traveller":
-            if (
-                isinstance(remark, SsrDocs)
-                and remark.number
-                and not document_number_is_valid(remark.number)
-            ):
-                self.traveller.quality_flags.append("invalid_document_number")
             self.traveller.remarks.append(remark)
         else:
             booking.remarks.append(remark)
@@ -632,6 +624,13 @@ def _free_date(text: str | None, past: bool) -> date | None:
         return None
 
 
+def complete_booking(booking: PnrBooking) -> None:
+    """Fill what readers derive: normalised contacts and travellers' data-quality flags."""
+    _normalise_contacts(booking)
+    for traveller in booking.travellers:
+        traveller.quality_flags = pnr_quality_flags(traveller)
+
+
 def _normalise_contacts(booking: PnrBooking) -> None:
     region = next((a.country for a in booking.addresses if a.country), None)
     if region is None and booking.agency is not None:
@@ -654,6 +653,8 @@ def pnr_quality_flags(traveller: PnrTraveller) -> list[str]:
     for docs in traveller.documents:
         if docs.number is None:
             flags.append("docs_without_document_number")
+        elif not document_number_is_valid(docs.number):
+            flags.append("invalid_document_number")
         if docs.birth_date is None:
             flags.append("docs_without_birth_date")
     return [f for i, f in enumerate(flags) if f not in flags[:i]]

@@ -1,0 +1,18 @@
+"""The list of command groups: one line per capability."""
+
+from __future__ import annotations
+
+import typer
+
+from filet.cli import passenger, system
+
+
+def register(app: typer.Typer) -> None:
+    """Add each capability's commands to the main app."""
+    app.add_typer(system.config_app, name="config")
+    app.add_typer(system.db_app, name="db")
+    app.add_typer(system.users_app, name="users")
+    app.add_typer(system.audit_app, name="audit")
+    app.command("serve")(system.serve)
+    app.command("demo")(system.demo)
+    app.add_typer(passenger.passenger_app, name="passenger")

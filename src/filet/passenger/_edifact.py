@@ -169,6 +169,8 @@ def _check_service_characters(service: str) -> None:
 
 def _pydifact_reason(error: EDISyntaxError) -> str:
     text = str(error)
+    if "Unexpected end" in text:
+        return "the text ends inside this segment (no terminator, or a release character last)"
     prefix = "EDIFACT Syntax Error: "
     return text[len(prefix) :] if text.startswith(prefix) else text
 

@@ -15,7 +15,9 @@ from functools import cache
 import phonenumbers
 from anyascii import anyascii
 
-_FLIGHT = re.compile(r"^\s*([A-Z0-9]{2}[A-Z]?)?\s*0*(\d{1,4})([A-Z]?)\s*$")
+_FLIGHT_DIGITS = re.compile(r"^(\d{1,5})([A-Z]?)$")
+# a carrier designator has at least one letter: IATA two characters, ICAO three letters
+_FLIGHT_PREFIXED = re.compile(r"^((?=[A-Z0-9]{0,2}[A-Z])[A-Z0-9]{2}[A-Z]?)\s*(\d{1,5})([A-Z]?)$")
 _SEAT = re.compile(r"^0*(\d{1,3})([A-Z])$")
 _NON_NAME = re.compile(r"[^A-Z ]+")
 _SPACES = re.compile(r"\s+")
@@ -61,22 +63,20 @@ def normalise_flight_number(number: str, carrier: str = "") -> tuple[str, str, s
     """
     carrier = carrier.strip().upper()
     raw = number.strip().upper()
-    if carrier and raw.startswith(carrier) and not raw.isdigit():
-        raw = raw[len(carrier) :]
-    match = _FLIGHT.match(raw)
+    if carrier and raw.startswith(carrier) and raw[len(carrier) :].strip()[:1].isdigit():
+        raw = raw[len(carrier) :].strip()
+    match = _FLIGHT_DIGITS.match(raw)
     if match is None:
+        match = _FLIGHT_PREFIXED.match(raw)
+        if match is None or (carrier and match.group(1) != carrier):
+            return carrier, raw, ""
+        carrier = match.group(1)
+        digits, suffix = match.group(2), match.group(3)
+    else:
+        digits, suffix = match.group(1), match.group(2)
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > 4:
         return carrier, raw, ""
-    prefix, digits, suffix = match.groups()
-    if prefix and not prefix.isdigit():
-        if not carrier:
-            carrier = prefix
-        elif prefix != carrier:
-            return carrier, raw, ""
-    elif prefix:
-        # all digits: the regex split a long number, keep the whole of it
-        digits = (prefix + digits).lstrip("0") or "0"
-        if len(digits) > 4:
-            return carrier, raw, ""
     return carrier, digits.zfill(4), suffix
 
 

@@ -66,10 +66,12 @@ ENVELOPE = (
 
 def test_envelope_counts_and_references_are_checked() -> None:
     good = read_interchange(ENVELOPE.format(unt=3, unz=1, ref="REF1"))
-    assert good.ref == "REF1" and good.messages[0].ref == "M1"
+    assert good.ref == "REF1"
+    assert good.messages[0].ref == "M1"
     with pytest.raises(InputError, match="is 4 but there are 3") as caught:
         read_interchange(ENVELOPE.format(unt=4, unz=1, ref="REF1"))
-    assert caught.value.place.tag == "UNT" and caught.value.place.segment == 4
+    assert caught.value.place.tag == "UNT"
+    assert caught.value.place.segment == 4
     with pytest.raises(InputError, match="messages in the interchange"):
         read_interchange(ENVELOPE.format(unt=3, unz=2, ref="REF1"))
     with pytest.raises(InputError, match="interchange reference"):

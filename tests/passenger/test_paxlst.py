@@ -62,7 +62,8 @@ def test_guidelines_example_passenger_list(message_text: Read) -> None:
         )
     ]
     assert (first.bags_count, first.bags_weight, first.bags_weight_unit) == (2, 31.5, "KGM")
-    assert first.address is not None and first.address.city == "ANYCITY"
+    assert first.address is not None
+    assert first.address.city == "ANYCITY"
     assert first.quality_flags == []
     # kept, with flags: no birth date, a document number with a released colon in it
     assert second.name.given_names == "MARIE+ANNE"
@@ -107,22 +108,20 @@ def test_multi_part_message_is_one_manifest(message_text: Read) -> None:
 
 
 def test_parts_from_separate_interchanges_are_assembled_in_order(message_text: Read) -> None:
-    whole = read_paxlst(message_text("paxlst_d05b_two_parts.edi"))[0]
-    parts = read_paxlst(write_paxlst(whole, max_travellers_per_part=1))
-    assert len(parts) == 1 and parts[0].part_numbers == [1, 2, 3]
-    first_two = write_paxlst(whole, max_travellers_per_part=2)
-    text = first_two.split("UNH+", 2)
-    assert len(text) == 3
-    # a list whose final part never arrived is kept, marked incomplete
-    only_first = replace(whole, travellers=whole.travellers[:2])
-    split = read_paxlst(write_paxlst(only_first, max_travellers_per_part=1))[0]
-    lonely = replace(split, travellers=split.travellers[:1], part_numbers=[1], complete=False)
-    later = replace(split, travellers=split.travellers[1:], part_numbers=[2], complete=True)
-    [joined] = assemble_parts([later, lonely])
-    assert [t.name.given_names for t in joined.travellers] == ["OMAR", "LINA"]
-    assert joined.complete
-    [alone] = assemble_parts([later])
-    assert not alone.complete
+    lines = message_text("paxlst_d05b_two_parts.edi").splitlines()
+    head = lines[:2]
+    first_end = next(i for i, line in enumerate(lines) if line.startswith("UNT+"))
+    first = "\n".join([*head, *lines[2 : first_end + 1], "UNZ+1+P1002'"])
+    second = "\n".join([*head, *lines[first_end + 1 : -1], "UNZ+1+P1002'"])
+    [part_two] = read_paxlst(second)
+    assert part_two.part_numbers == [2]
+    assert not part_two.complete  # the final part alone: part 1 is missing
+    [part_one] = read_paxlst(first)
+    assert not part_one.complete  # the first part alone: not final
+    [whole] = assemble_parts([part_two, part_one])
+    assert whole.complete
+    assert whole.part_numbers == [1, 2]
+    assert [t.name.given_names for t in whole.travellers] == ["OMAR", "LINA", "THI MAI"]
 
 
 def test_count_mismatch_rejects_the_message(message_text: Read) -> None:
@@ -145,7 +144,8 @@ def test_broken_flight_is_rejected_whole(message_text: Read) -> None:
     )
     with pytest.raises(InputError, match="not a valid date") as caught:
         read_paxlst(text)
-    assert caught.value.place.tag == "DTM" and caught.value.place.segment == 10
+    assert caught.value.place.tag == "DTM"
+    assert caught.value.place.segment == 10
 
 
 def test_odd_traveller_is_kept_with_flags(message_text: Read) -> None:
@@ -225,10 +225,15 @@ def test_round_trip_split_into_parts_with_any_service_characters(service: str) -
     text = write_paxlst(manifest, max_travellers_per_part=2, service=service)
     assert text.count("UNH") == 3
     [parsed] = read_paxlst(text)
-    assert parsed.part_numbers == [1, 2, 3] and parsed.complete
+    assert parsed.part_numbers == [1, 2, 3]
+    assert parsed.complete
     assert parsed.common_access_ref == "42"
     expected = replace(
-        manifest, message_refs=parsed.message_refs, part_numbers=[1, 2, 3], common_access_ref="42"
+        manifest,
+        message_refs=parsed.message_refs,
+        part_numbers=[1, 2, 3],
+        last_part=3,
+        common_access_ref="42",
     )
     assert parsed == expected
 
@@ -248,5 +253,7 @@ def test_round_trip_crew_list_with_previous_flight() -> None:
         ],
     )
     text = write_paxlst(crew)
-    assert "BGM+250'" in text and "NAD+FM+++" in text and "CNT+41:1'" in text
+    assert "BGM+250'" in text
+    assert "NAD+FM+++" in text
+    assert "CNT+41:1'" in text
     assert read_paxlst(text) == [crew]

@@ -157,7 +157,8 @@ class FlightManifest:
     ``flight`` is the reported flight (the ``TDT`` group with ``LOC+125``/``LOC+87``);
     ``previous_flights`` are earlier ``TDT`` groups (routing of multi-leg journeys).
     A list sent in several parts (``UNH`` sequence ``01:C`` ... ``nn:F``) is one manifest;
-    ``part_numbers`` lists the parts seen and ``complete`` says whether all of them were.
+    ``part_numbers`` lists the parts seen, ``last_part`` is the number of the part marked final
+    (``F``) if it was seen, and ``complete`` says whether every part up to it was.
     """
 
     flight: Flight
@@ -173,6 +174,7 @@ class FlightManifest:
     message_refs: list[str] = field(default_factory=list)
     common_access_ref: str | None = None
     part_numbers: list[int] = field(default_factory=list)
+    last_part: int | None = None
     complete: bool = True
 
 

@@ -63,7 +63,10 @@ def read_paxlst(data: bytes | str) -> list[FlightManifest]:
         found = len(manifest.travellers)
         running[key] = running.get(key, 0) + found
         # a part's CNT may count its own travellers or, as some carriers do, all so far
-        if count_segment is not None and counted not in {found, running[key]}:
+        # (which cannot be checked when the earlier parts came in another interchange)
+        earlier_parts_elsewhere = (message.sequence_number or 1) > 1 and running[key] == found
+        unverifiable = earlier_parts_elsewhere and (counted or 0) > found
+        if count_segment is not None and counted not in {found, running[key]} and not unverifiable:
             raise InputError(
                 f"CNT says {counted} travellers but the message has {found}",
                 count_segment.place("6066"),
@@ -104,13 +107,14 @@ def assemble_parts(manifests: Sequence[FlightManifest]) -> list[FlightManifest]:
         key = (manifest.common_access_ref, manifest.flight.designator, first, manifest.list_type)
         parts = sorted(groups[key], key=lambda m: m.part_numbers[0])
         numbers = [n for m in parts for n in m.part_numbers]
-        final_seen = any(m.complete for m in parts)
+        last = next((m.last_part for m in parts if m.last_part is not None), None)
         merged = replace(
             parts[0],
             travellers=[t for m in parts for t in m.travellers],
             message_refs=[r for m in parts for r in m.message_refs],
             part_numbers=numbers,
-            complete=final_seen and numbers == list(range(1, len(numbers) + 1)),
+            last_part=last,
+            complete=last is not None and numbers == list(range(1, last + 1)),
         )
         result.append(merged)
     return result
@@ -147,10 +151,11 @@ def _read_message(message: Message) -> tuple[FlightManifest, int | None, Segment
     if not state.flights:
         raise InputError("PAXLST message has no flight (TDT)", message.header.place())
     part_numbers: list[int] = []
-    complete = True
+    last_part: int | None = None
     if message.sequence_number is not None:
         part_numbers = [message.sequence_number]
-        complete = (message.sequence_indicator or "F").upper() == "F"
+        if (message.sequence_indicator or "F").upper() == "F":
+            last_part = message.sequence_number
     directory = f"{message.version}{message.release}".upper() if message.version else "D05B"
     manifest = FlightManifest(
         flight=state.flights[-1],
@@ -163,7 +168,8 @@ def _read_message(message: Message) -> tuple[FlightManifest, int | None, Segment
         message_refs=[message.ref],
         common_access_ref=message.common_access_ref,
         part_numbers=part_numbers,
-        complete=complete,
+        last_part=last_part,
+        complete=last_part == 1 if part_numbers else True,
     )
     return manifest, state.counted, state.count_segment
 

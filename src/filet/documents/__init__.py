@@ -9,6 +9,13 @@
   exact numbers and stolen-blank number ranges; :func:`read_alert_csv` reads alert lists.
 """
 
+from filet.documents._alerts import (
+    AlertStatus,
+    DocumentAlertIndex,
+    DocumentAlertRecord,
+    normalise_document_number,
+    read_alert_csv,
+)
 from filet.documents._checkdigit import check_digit
 from filet.documents._layout import MRZFormat
 from filet.documents._reader import parse_mrz
@@ -22,10 +29,16 @@ from filet.documents._result import (
     MRZResult,
     Problem,
 )
+from filet.documents._transliteration import mrz_name_variants, transliterate_mrz_name
+from filet.documents._writer import DocumentData, write_mrz
 
 __all__ = [
+    "AlertStatus",
     "CheckDigitResult",
     "Correction",
+    "DocumentAlertIndex",
+    "DocumentAlertRecord",
+    "DocumentData",
     "DocumentValidity",
     "ExtendedNumberConvention",
     "MRZDate",
@@ -34,5 +47,10 @@ __all__ = [
     "MRZResult",
     "Problem",
     "check_digit",
+    "mrz_name_variants",
+    "normalise_document_number",
     "parse_mrz",
+    "read_alert_csv",
+    "transliterate_mrz_name",
+    "write_mrz",
 ]

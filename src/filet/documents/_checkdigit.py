@@ -23,7 +23,7 @@ CHARACTER_VALUES: dict[str, int] = {
 
 _WEIGHTS = (7, 3, 1) * 40
 WEIGHTS_FROM = ((7, 3, 1) * 40, (3, 1, 7) * 40, (1, 7, 3) * 40)
-"""The weight sequence for data starting at an offset of 0, 1 or 2 (mod 3) into the checked string."""
+"""Weights for data starting at an offset of 0, 1 or 2 (mod 3) into the checked string."""
 
 VALUE_TABLE = bytes.maketrans(
     (digits + ascii_uppercase + "<").encode("ascii"), bytes([*range(36), 0])
@@ -31,14 +31,10 @@ VALUE_TABLE = bytes.maketrans(
 """``bytes.translate`` table from an ASCII MRZ character to its check-digit value."""
 
 
-def weighted_sum(values: bytes, offset: int = 0) -> int:
-    """Weighted sum of translated values (see :data:`VALUE_TABLE`) starting at ``offset``."""
-    return sum(map(mul, values, WEIGHTS_FROM[offset % 3]))
-
-
 def check_digit_value(data: str) -> int:
     """The check digit of ``data`` as an int; ``data`` must hold MRZ characters only (unchecked)."""
-    return sum(map(mul, data.encode("ascii").translate(VALUE_TABLE), _WEIGHTS)) % 10
+    total: int = sum(map(mul, data.encode("ascii").translate(VALUE_TABLE), _WEIGHTS))
+    return total % 10
 
 
 def check_digit(data: str) -> str:

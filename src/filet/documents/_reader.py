@@ -1,7 +1,7 @@
 """Reading and validating an MRZ: tolerant input, every field, every check digit, OCR corrections.
 
-We wrote our own reader although the PyPI ``mrz`` package exists because a border check needs what it
-does not give: the place (line, position) and the expected value of every problem, both checksum
+We wrote our own reader although the PyPI ``mrz`` package exists because a border check needs what
+it does not give: the place (line, position) and the expected value of every problem, both checksum
 conventions for extended document numbers, unknown date parts, ICAO non-country codes with a
 specimen mode, and OCR corrections that are applied only when they make a failing check digit pass
 and are always reported. It is also several times faster (``benchmarks/bench_mrz.py``).
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from operator import mul
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 
 from filet.documents._checkdigit import VALUE_TABLE, WEIGHTS_FROM, check_digit_value
 from filet.documents._layout import LAYOUTS, SHAPES, Layout, MRZFormat, Pos, Span, layout_for
@@ -718,9 +718,9 @@ def _read_date(
     raw = reading.lines[line][start:end]
     if raw.isdigit():
         yy, month, day = int(raw[0:2]), int(raw[2:4]), int(raw[4:6])
-        year = _century(yy, month, day, today, birth)
+        known_year = _century(yy, month, day, today, birth)
         try:
-            dt.date(year, month, day)
+            dt.date(known_year, month, day)
         except ValueError:
             reading.problem(
                 line,
@@ -731,7 +731,7 @@ def _read_date(
                 f"{raw} is not a calendar date (month 01-12, day within the month)",
             )
             return None
-        return MRZDate(raw, year, month, day)
+        return MRZDate(raw, known_year, month, day)
     parts: list[int | None] = []
     for k in range(3):
         part = raw[2 * k : 2 * k + 2]
@@ -751,11 +751,11 @@ def _read_date(
                 f"expected {expected}, found {raw!r}",
             )
             return None
-    yy, mm, dd = parts
+    year_part, mm, dd = parts
     if (mm is not None and not 1 <= mm <= 12) or (dd is not None and not 1 <= dd <= 31):
         reading.problem(line, start, field, "a calendar date YYMMDD", raw, f"{raw} is not a date")
         return None
-    year = None if yy is None else _century(yy, mm or 1, dd or 1, today, birth)
+    year = None if year_part is None else _century(year_part, mm or 1, dd or 1, today, birth)
     return MRZDate(raw, year, mm, dd)
 
 

@@ -1,7 +1,7 @@
 """What reading an MRZ gives back: the fields, every check digit, corrections and problems.
 
-Named tuples and a slotted dataclass: the reader builds them on its hot path. :meth:`MRZResult.to_dict` is the
-JSON form documented in ``docs/mrz.md``.
+Named tuples and a slotted dataclass: the reader builds them on its hot path.
+:meth:`MRZResult.to_dict` is the JSON form documented in ``docs/mrz.md``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Country codes as ICAO Doc 9303 uses them: ISO 3166-1 alpha-3 plus the ICAO codes that are not countries.
+"""Country codes as ICAO Doc 9303 uses them: ISO 3166-1 alpha-3 and the ICAO non-country codes.
 
 The tables are data files beside this module (``data/iso3166_countries.csv``: alpha-3, alpha-2 and
 English short name of every ISO 3166-1 country; ``data/icao_codes.csv``: ``D`` for Germany, the
@@ -52,7 +52,7 @@ class Country:
     name: str
     kind: CountryKind
     alpha2: str | None
-    """ISO 3166-1 alpha-2 of the country the code belongs to, if any (``D`` and ``GBN`` have one)."""
+    """ISO 3166-1 alpha-2 of the country the code belongs to (``D`` and ``GBN`` have one)."""
     iso_alpha3: str | None
     """ISO 3166-1 alpha-3 of the country the code belongs to, if any."""
     note: str = ""

@@ -115,6 +115,11 @@ class Scenario(_Strict):
     population: dict[TravellerKind, Rate] = Field(
         description="Share of lawful travellers per kind; must sum to 1."
     )
+    reporting_airports: list[str] = Field(
+        min_length=1,
+        description="Airports whose border authority receives API and PNR data and records"
+        " crossings; flights arriving at or leaving them are written.",
+    )
     air_routes: list[RouteShare] = Field(
         description="Routes of lawful air travel; shares must sum to 1."
     )
@@ -187,6 +192,14 @@ def validate_scenario(scenario: Scenario, source: str, catalogue: Catalogue | No
     _sum_check({r.route: r.share for r in scenario.air_routes}, "air_routes", source, problems)
     if scenario.land_routes:
         _sum_check({r.route: r.share for r in scenario.land_routes}, "land_routes", source, problems)
+    for index, airport in enumerate(scenario.reporting_airports):
+        if airport not in catalogue.airports:
+            problems.append(
+                ConfigError(
+                    f"unknown airport {airport!r} (IATA code from data/airports.csv)",
+                    Place(file=source, field=f"reporting_airports[{index}]"),
+                )
+            )
     _check_routes(scenario.air_routes, "air_routes", {"air"}, catalogue, source, problems)
     _check_routes(scenario.land_routes, "land_routes", {"land"}, catalogue, source, problems)
     smuggling = scenario.smuggling

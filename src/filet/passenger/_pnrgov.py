@@ -461,7 +461,10 @@ def _date(text: str, time: str | None, seg: Segment) -> datetime:
     try:
         return parse_ddmmyy(text, time)
     except ValueError as error:
-        raise InputError(f"{error}", seg.place()) from None
+        shown = f"{text}:{time}" if time else text
+        raise InputError(
+            f"date {shown!r} is not a valid DDMMYY:HHMM: {error}", seg.place()
+        ) from None
 
 
 def _dat(element: Sequence[str], seg: Segment) -> datetime | None:
@@ -933,6 +936,10 @@ def _ssr_segment(
     fields: Sequence[str | None],
 ) -> tuple[str, list[Element]]:
     values = list(fields)
+    for value in values:
+        if value is not None and "/" in value:
+            # the SSR free text separates its fields with "/" and has no escape for it
+            raise ValueError(f"SSR {code} field {value!r} must not contain '/'")
     while values and values[-1] is None:
         values.pop()
     text = "/" + "/".join(v or "" for v in values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, passenger, system
+from filet.cli import documents, passenger, synth, system
 
 
 def register(app: typer.Typer) -> None:
@@ -17,3 +17,4 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(system.demo)
     app.add_typer(passenger.passenger_app, name="passenger")
     app.add_typer(documents.document_app, name="document")
+    app.command("synth")(synth.synth)

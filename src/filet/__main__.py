@@ -1,0 +1,5 @@
+"""`python -m filet` runs the `filet` command."""
+
+from filet.cli import main
+
+main()

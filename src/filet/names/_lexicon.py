@@ -1,0 +1,112 @@
+"""Indexes over the data files: equivalence groups, cognates, compounds and token weights.
+
+Built once per process from ``data/``; every lookup on the hot path is a dict or set probe.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from filet.names import _data
+
+_ABD = re.compile(r"^abd(?:[aeiou]?l|[aeiou])?")
+_GEBRE = re.compile(r"^g[ae]br[aeiu]?")
+_WOLDE = re.compile(r"^w[aeo]ld[aeiu]?")
+_ULLAH = re.compile(r"(?:ullah|ulla|ollah|olla|allah|alla|illah)$")
+_UDDIN = re.compile(r"(?:uddin|udin|uddeen|eddine|eddin|edine|addin|aldin|aldeen|uldin|aldine)$")
+_MARKS = re.compile("[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u0640\u200c\u200d]")
+
+
+def native_key(text: str) -> str:
+    """A native-script spelling as looked up: NFC, lower case, vowel marks and joiners removed."""
+    return _MARKS.sub("", unicodedata.normalize("NFC", text)).lower().replace(" ", "")
+
+
+def canonical_form(form: str) -> str:
+    """The comparison form of a Latin token: compound prefixes and suffixes in one spelling.
+
+    Abd al-Rahman, Abdelrahman, Abdurrahman and Abdirahman all become ``abdrahman``;
+    Gabremedhin and Gebremedhin ``gebremedhin``; Habibulla ``habibullah``; Salaheddine
+    ``salahuddin``.
+    """
+    if len(form) < 6:
+        return form
+    suffix = _ULLAH.search(form) or _UDDIN.search(form)
+    if suffix and suffix.start() >= 3:
+        canonical = "ullah" if suffix.re is _ULLAH else "uddin"
+        form = form[: suffix.start()] + canonical
+        if form.startswith("abd") and canonical == "ullah":
+            return form
+    for pattern, canonical in ((_ABD, "abd"), (_GEBRE, "gebre"), (_WOLDE, "wolde")):
+        match = pattern.match(form)
+        if match:
+            rest = form[match.end() :]
+            if len(rest) >= 2 and rest[0] == rest[1] and rest[0] not in "aeiou":
+                rest = rest[1:]  # assimilated article: Abdur-rahman, Abdus-salam
+            if len(rest) >= 3:
+                return canonical + rest
+    return form
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Lookups built from the data files."""
+
+    by_latin: dict[str, frozenset[str]]
+    by_native: dict[str, frozenset[str]]
+    cognates: dict[str, frozenset[str]]
+    variants: dict[str, tuple[str, ...]]
+    cultures: dict[str, tuple[str, ...]]
+    per_million: dict[str, float]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon of the shipped data files."""
+    by_latin: dict[str, set[str]] = {}
+    by_native: dict[str, set[str]] = {}
+    variants: dict[str, tuple[str, ...]] = {}
+    cultures: dict[str, tuple[str, ...]] = {}
+    from filet.names._translit import latin_forms
+
+    for group in _data.equivalences().groups:
+        spellings: list[str] = []
+        for spelling in (group.id, *group.latin):
+            for form in latin_forms(spelling.replace(" ", ""), "Latin"):
+                by_latin.setdefault(canonical_form(form), set()).add(group.id)
+                spellings.append(form)
+        for spelling in group.native:
+            by_native.setdefault(native_key(spelling), set()).add(group.id)
+        variants[group.id] = tuple(dict.fromkeys(spellings))
+        cultures[group.id] = group.cultures
+    cognates: dict[str, set[str]] = {}
+    for left, right in _data.equivalences().cognates:
+        cognates.setdefault(left, set()).add(right)
+        cognates.setdefault(right, set()).add(left)
+    per_million: dict[str, float] = {}
+    for name, value in _data.frequencies().items():
+        per_million[name] = value
+        for form in latin_forms(name, "Latin"):
+            per_million.setdefault(canonical_form(form), value)
+    return Lexicon(
+        by_latin={key: frozenset(value) for key, value in by_latin.items()},
+        by_native={key: frozenset(value) for key, value in by_native.items()},
+        cognates={key: frozenset(value) for key, value in cognates.items()},
+        variants=variants,
+        cultures=cultures,
+        per_million=per_million,
+    )
+
+
+def token_bits(form: str, symbols: frozenset[str], unlisted_per_million: float) -> float:
+    """Information carried by a token, in bits: log2(1e6 / people per million carrying it)."""
+    table = lexicon().per_million
+    found = [table[symbol] for symbol in symbols if symbol in table]
+    if form in table:
+        found.append(table[form])
+    per_million = max(found) if found else unlisted_per_million
+    return math.log2(1_000_000 / per_million)

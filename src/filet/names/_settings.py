@@ -1,0 +1,69 @@
+"""The declared tunables of name comparison, with their defaults and meaning.
+
+Screening and identity resolution record :attr:`NameMatchSettings.version` with every decision,
+so a score can always be traced to the settings that produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from filet.errors import ConfigError, Place
+
+
+def _setting(default: float, description: str, low: float = 0.0, high: float = 1.0) -> Any:
+    return field(default=default, metadata={"description": description, "range": (low, high)})
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatchSettings:
+    """Scores per matching rule, weights and penalties used by :func:`filet.names.compare`."""
+
+    version: str = field(default="names-1", metadata={"description": "settings version"})
+    transliteration_score: float = _setting(
+        0.97, "same name read across scripts (same Latin form or consonant skeleton)"
+    )
+    equivalence_score: float = _setting(0.97, "two spellings in one known-equivalence group")
+    phonetic_score: float = _setting(0.85, "same consonant-skeleton key, both in Latin")
+    cognate_score: float = _setting(0.6, "related names of different cultures (Yusuf/Joseph)")
+    initial_score: float = _setting(0.6, "an initial matching the first letter of a name")
+    fuzzy_threshold: float = _setting(
+        0.78, "string similarity below which two tokens do not match at all"
+    )
+    compound_threshold: float = _setting(
+        0.85, "lowest score at which a joined pair of tokens matches one token"
+    )
+    known_apart_cap: float = _setting(
+        0.5, "highest score of two tokens in different known groups (Hassan/Hussein)"
+    )
+    unmatched_candidate_penalty: float = _setting(
+        0.35, "weight of an unmatched candidate part relative to an unmatched query part"
+    )
+    family_weight: float = _setting(
+        1.5, "factor on the weight of a family name where the culture has family names", 1.0, 3.0
+    )
+    unlisted_per_million: float = _setting(
+        20.0, "people per million assumed for a token not in frequencies.csv", 0.01, 1000.0
+    )
+    evidence_floor: float = _setting(
+        0.62, "score factor for a match carrying no information (all-common names)"
+    )
+    evidence_full_bits: float = _setting(
+        20.0, "information (bits) at which a match carries full evidence", 1.0, 64.0
+    )
+    initial_weight: float = _setting(0.2, "weight of a one-letter initial")
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            bounds = item.metadata.get("range")
+            if bounds is None:
+                continue
+            value = getattr(self, item.name)
+            if not bounds[0] <= value <= bounds[1]:
+                raise ConfigError(
+                    f"must be in [{bounds[0]}, {bounds[1]}], got {value}", Place(field=item.name)
+                )
+
+
+DEFAULT_SETTINGS = NameMatchSettings()

@@ -27,7 +27,9 @@ def anna(fmt: MRZFormat, **changes: object) -> DocumentData:
         "issuing_state": "UTO",
         "surname": "Eriksson",
         "given_names": "Anna María",
-        "document_number": "L8988901C" if visa else ("L898902C3" if fmt is MRZFormat.TD3 else "D23145890"),
+        "document_number": "L8988901C"
+        if visa
+        else ("L898902C3" if fmt is MRZFormat.TD3 else "D23145890"),
         "nationality": "XXX" if visa else "UTO",
         "birth_date": dt.date(1940, 9, 7) if visa else dt.date(1974, 8, 12),
         "sex": "F",
@@ -49,7 +51,9 @@ def test_writes_the_extended_number_specimen() -> None:
 
 
 def test_extended_number_keeps_optional_data_after_the_overflow() -> None:
-    lines = write_mrz(anna(MRZFormat.TD2, document_number="D23145890734", optional_data="AB"), specimen=True)
+    lines = write_mrz(
+        anna(MRZFormat.TD2, document_number="D23145890734", optional_data="AB"), specimen=True
+    )
     assert lines[1][28:35] == "7349<AB"
     result = parse_mrz(lines, specimen=True, today=TODAY)
     assert result.valid, result.problems
@@ -106,7 +110,9 @@ def test_short_name_is_padded_and_not_truncated() -> None:
 
 
 def test_written_long_name_reads_back_as_truncated() -> None:
-    document = anna(MRZFormat.TD1, surname="Nilavadhanananda", given_names="Chayapa Dejthamrong Krasuang")
+    document = anna(
+        MRZFormat.TD1, surname="Nilavadhanananda", given_names="Chayapa Dejthamrong Krasuang"
+    )
     result = parse_mrz(write_mrz(document, specimen=True), specimen=True, today=TODAY)
     assert result.valid
     assert result.names_truncated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ MESSAGES = Path(__file__).parent / "messages"
 
 
 @pytest.fixture
-def message_text() -> callable:  # type: ignore[valid-type]
+def message_text() -> Callable[[str], str]:
     def read(name: str) -> str:
         return (MESSAGES / name).read_text(encoding="utf-8")
 

@@ -397,6 +397,7 @@ def _read_count(state: _State, seg: Segment) -> None:
     raw = seg.get(0, 1)
     if raw is None or not raw.isdigit():
         raise InputError(f"CNT count {raw!r} is not a number", seg.place("6066"))
+    _close_flight(state)
     _close_traveller(state)
     state.counted = int(raw)
     state.count_segment = seg

@@ -1,0 +1,159 @@
+"""Property tests: no input crashes the readers (only InputError naming the place), and what the
+writers produce reads back to the same data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from filet.errors import InputError
+from filet.passenger import (
+    ApiTraveller,
+    Flight,
+    FlightLeg,
+    FlightManifest,
+    TravelDocument,
+    TravellerName,
+    api_quality_flags,
+    read_crossings_csv,
+    read_paxlst,
+    read_pnr_json,
+    read_pnrgov,
+    write_paxlst,
+)
+
+MESSAGES = Path(__file__).parent / "messages"
+SAMPLES = [
+    (MESSAGES / name).read_bytes()
+    for name in (
+        "paxlst_d05b_passengers.edi",
+        "paxlst_d02b_crew_custom_una.edi",
+        "pnrgov_13_1_two_bookings.edi",
+        "pnrgov_11_1_custom_una.edi",
+    )
+]
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _edifact_reader_fails_cleanly(data: bytes) -> None:
+    for reader in (read_paxlst, read_pnrgov):
+        failure: InputError | None = None
+        try:
+            reader(data)
+        except InputError as error:
+            failure = error
+        if failure is not None:
+            assert failure.place.segment is not None, str(failure)
+            assert failure.message
+
+
+@FAST
+@given(st.binary(max_size=400))
+def test_no_byte_sequence_crashes_the_edifact_readers(data: bytes) -> None:
+    _edifact_reader_fails_cleanly(data)
+
+
+@FAST
+@given(
+    st.sampled_from(SAMPLES),
+    st.lists(
+        st.tuples(st.integers(0, 4000), st.integers(0, 12), st.binary(max_size=6)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_damaged_messages_fail_cleanly(sample: bytes, edits: list[tuple[int, int, bytes]]) -> None:
+    data = bytearray(sample)
+    for position, length, insert in edits:
+        start = position % (len(data) + 1)
+        data[start : start + length] = insert
+    _edifact_reader_fails_cleanly(bytes(data))
+
+
+@FAST
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_no_input_crashes_the_json_and_csv_readers(data: bytes) -> None:
+    for reader in (read_pnr_json, read_crossings_csv):
+        failure: InputError | None = None
+        try:
+            reader(data)
+        except InputError as error:
+            failure = error
+        if failure is not None:
+            assert failure.message
+
+
+# names and codes with every EDIFACT service character and some non-Latin letters
+TEXT = st.text(
+    alphabet=st.sampled_from("ABCXYZ '+:?*|#!-.éßДمء0123456789"), min_size=1, max_size=12
+).filter(lambda s: s.strip() == s and s != "")
+CODE = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3)
+DATES = st.dates(date(1930, 1, 1), date(2060, 12, 31))
+TIMES = st.datetimes(datetime(2000, 1, 1), datetime(2060, 12, 31)).map(
+    lambda d: d.replace(second=0, microsecond=0)
+)
+
+TRAVELLERS = st.builds(
+    ApiTraveller,
+    name=st.builds(TravellerName, surname=TEXT, given_names=TEXT | st.just("")),
+    role=st.sampled_from(["passenger", "in_transit_passenger"]),
+    sex=st.sampled_from(["M", "F", "X", None]),
+    birth_date=DATES | st.none(),
+    nationality=CODE | st.none(),
+    embarkation=CODE | st.none(),
+    debarkation=CODE | st.none(),
+    pnr_locator=TEXT | st.none(),
+    seat=st.sampled_from(["1A", "74E", "XXX", None]),
+    documents=st.lists(
+        st.builds(
+            TravelDocument,
+            doc_type=st.sampled_from(["P", "V", "I"]),
+            number=TEXT,
+            issuing_state=CODE | st.none(),
+            expiry=DATES | st.none(),
+        ),
+        max_size=2,
+    ),
+    bags_count=st.integers(0, 9) | st.none(),
+)
+
+
+@FAST
+@given(
+    travellers=st.lists(TRAVELLERS, max_size=7),
+    part_size=st.integers(1, 4) | st.none(),
+    departure=TIMES,
+    arrival=TIMES,
+    service=st.sampled_from([":+.? '", "*|.# !"]),
+)
+def test_written_manifests_read_back_equal(
+    travellers: list[ApiTraveller],
+    part_size: int | None,
+    departure: datetime,
+    arrival: datetime,
+    service: str,
+) -> None:
+    leg = FlightLeg(
+        departure_airport="AMS",
+        arrival_airport="LOS",
+        departure_local=departure,
+        arrival_local=arrival,
+    )
+    manifest = FlightManifest(
+        flight=Flight(carrier="KL", number="587", legs=[leg]),
+        travellers=travellers,
+        sender="KL",
+        recipient="NGA",
+        interchange_ref="7",
+    )
+    [back] = read_paxlst(write_paxlst(manifest, max_travellers_per_part=part_size, service=service))
+    assert len(back.travellers) == len(travellers)
+    for sent, got in zip(travellers, back.travellers, strict=True):
+        assert got.quality_flags == api_quality_flags(sent, departure.date())
+        got.quality_flags = sent.quality_flags
+        assert got == sent
+    assert back.flight == manifest.flight
+    assert back.complete

@@ -122,7 +122,9 @@ class Catalogue:
     def distance_km(self, origin: str, destination: str) -> float:
         """Great-circle distance between two airports."""
         a, b = self.airports[origin], self.airports[destination]
-        lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+        lat1, lon1, lat2, lon2 = map(
+            math.radians, (a.latitude, a.longitude, b.latitude, b.longitude)
+        )
         h = (
             math.sin((lat2 - lat1) / 2) ** 2
             + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2

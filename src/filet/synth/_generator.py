@@ -68,6 +68,16 @@ ProgressCallback = Callable[[int, int], None]
 UTC = dt.UTC
 _GULF = frozenset({"DOH", "DXB", "AUH", "JED", "RUH", "KWI", "MCT"})
 _WORKER_NATIONALITIES = ("NPL", "BGD", "PHL", "IND", "PAK")
+_ROLE_WORDS = {
+    "organiser": "the boss, we never met him",
+    "recruiter": "the man who found us and took the first payment",
+    "document_supplier": "the one who made the papers",
+    "booker_payer": "paid for the tickets",
+    "escort": "travelled with us and took the passports back",
+    "driver": "the driver",
+    "money_collector": "the one who collected the money for the boss",
+    "corrupt_official": "an officer who let us pass",
+}
 ADMITTED, REFUSED, SECOND_LINE, PROTECTION = (
     "admitted",
     "refused",
@@ -127,12 +137,12 @@ class WorldGenerator:
         self.end = add_months(self.start, months or scenario.months)
         self.days = (self.end - self.start).days
         self.progress = progress
-        self.rng_people = random.Random(f"{seed}:people")
-        self.rng_travel = random.Random(f"{seed}:travel")
-        self.rng_smuggling = random.Random(f"{seed}:smuggling")
-        self.rng_records = random.Random(f"{seed}:records")
-        self.rng_lists = random.Random(f"{seed}:lists")
-        self.rng_intel = random.Random(f"{seed}:intelligence")
+        self.rng_people = _stream(seed, "people")
+        self.rng_travel = _stream(seed, "travel")
+        self.rng_smuggling = _stream(seed, "smuggling")
+        self.rng_records = _stream(seed, "records")
+        self.rng_lists = _stream(seed, "lists")
+        self.rng_intel = _stream(seed, "intelligence")
         self.factory = PeopleFactory(self.catalogue, self.rng_people)
         self.reporting = frozenset(scenario.reporting_airports)
         self.book = TravelBook(self.catalogue, self.reporting, self.end)
@@ -159,7 +169,7 @@ class WorldGenerator:
         self._group_seq = 0
         self._crossings_header = True
         self._crossings = self.out.open_text("crossings.csv")
-        self.lost_reports: list[tuple[str, str, str, str, str, str, str, str]] = []
+        self.lost_reports: list[tuple[str, str, str, str, str, str, str, str, str]] = []
         self.listed: list[tuple[Person, str, str, str]] = []
         self._written_bookings: set[str] = set()
 
@@ -216,7 +226,7 @@ class WorldGenerator:
             intelligence_items=self.counts["intelligence"],
             debriefings=self.counts["debriefings"],
             bytes_written=self.out.bytes_written,
-            files={k: v for k, v in self.counts.items()},
+            files=dict(self.counts.items()),
         )
 
     # --- people ------------------------------------------------------------------------------------
@@ -252,9 +262,7 @@ class WorldGenerator:
     def _locator(self) -> str:
         return self.book.new_locator(self.rng_records.getrandbits(40))
 
-    def _passenger(
-        self, person: Person, *, strength: float = 0.3, **kwargs: object
-    ) -> Passenger:
+    def _passenger(self, person: Person, *, strength: float = 0.3, **kwargs: object) -> Passenger:
         surname, given, applied = self.factory.variant_name(
             person, strength=strength, rng=self.rng_records
         )
@@ -334,7 +342,9 @@ class WorldGenerator:
     def _created(self, day: dt.date, lead: tuple[int, int]) -> dt.datetime:
         rng = self.rng_travel
         days = rng.randint(*lead)
-        return dt.datetime.combine(day - dt.timedelta(days=days), dt.time(rng.randint(7, 21), rng.randrange(60)))
+        return dt.datetime.combine(
+            day - dt.timedelta(days=days), dt.time(rng.randint(7, 21), rng.randrange(60))
+        )
 
     def _plan(
         self,
@@ -483,9 +493,7 @@ class WorldGenerator:
         for p in travelling:
             self.factory.passport(p, day)
             self._register(p, group=group)
-        passengers = [
-            self._passenger(p, child=p.age_on(day) < 18) for p in travelling
-        ]
+        passengers = [self._passenger(p, child=p.age_on(day) < 18) for p in travelling]
         plan = self._plan(
             passengers,
             father,
@@ -566,7 +574,7 @@ class WorldGenerator:
         rng = self.rng_travel
         route = route or self._air_route(TravellerKind(kind))
         nationality = nationality or self._route_nationality(route)
-        count = max(1, min(room, rng.randint(*size)))
+        count = rng.randint(*size)
         group = self._new_group()
         people = [self._person(nationality, kind, day, age=age, sex=sex) for _ in range(count)]
         first_number = ""
@@ -664,7 +672,9 @@ class WorldGenerator:
     def _land_trip(self, day: dt.date, kind: TravellerKind) -> int:
         rng = self.rng_travel
         shares = self.scenario.land_routes
-        route = self._route([self.catalogue.routes[s.route] for s in shares], [s.share for s in shares])
+        route = self._route(
+            [self.catalogue.routes[s.route] for s in shares], [s.share for s in shares]
+        )
         nationality = self._route_nationality(route)
         person = self._person(nationality, kind.value, day, age=(25, 65))
         self.factory.passport(person, day)
@@ -703,7 +713,11 @@ class WorldGenerator:
         else:
             surname, given = p.booked_surname, p.booked_given
             physical = p.physical
-            sex, birth, nationality = physical.sex, physical.document_birth_date, physical.nationality
+            sex, birth, nationality = (
+                physical.sex,
+                physical.document_birth_date,
+                physical.nationality,
+            )
             identity = physical.person_id
         record = CrossingRecord(
             crossing_point=point,
@@ -784,7 +798,6 @@ class WorldGenerator:
             op.aggravation,
             int(op.trafficking),
             op.route.point if op.route.mode != "air" else op.route.path[-1],
-            "",
             op.network.price_usd,
         )
 
@@ -869,13 +882,27 @@ class WorldGenerator:
             passenger.child = migrant.age_on(op.day) < 18
             self._entry_outcome(op, passenger, "impostor_suspected")
             passengers.append(passenger)
-            self._document_truth(doc, migrant, "impostor", "genuine document of a look-alike"
-                                 f" ({donor.person_id}), use {uses}", op)
+            self._document_truth(
+                doc,
+                migrant,
+                "impostor",
+                f"genuine document of a look-alike ({donor.person_id}), use {uses}",
+                op,
+            )
             if uses >= 2 or op.intercepted:
                 reported = op.day + dt.timedelta(days=rng.randint(10, 45))
                 self.lost_reports.append(
-                    (doc.issuing_state, doc.number, "P", "lost", reported.isoformat(),
-                     "national_police", "impostor_donor_reported_after_use", donor.person_id)
+                    (
+                        doc.issuing_state,
+                        doc.number,
+                        "P",
+                        "lost",
+                        reported.isoformat(),
+                        "national_police",
+                        "impostor_donor_reported_after_use",
+                        donor.person_id,
+                        op.operation_id,
+                    )
                 )
         plan = self._smuggling_plan(op, passengers)
         self._book(plan, op.route, op.day)
@@ -929,14 +956,18 @@ class WorldGenerator:
             if series:
                 if not first:
                     doc = self.factory.passport(
-                        migrant, op.day, fraud="fraudulently_obtained",
+                        migrant,
+                        op.day,
+                        fraud="fraudulently_obtained",
                         fraud_detail="genuine passport issued on false breeder documents;"
                         " numbers in series",
                     )
                     first = doc.number
                 else:
                     doc = self.factory.passport(
-                        migrant, op.day, number=next_in_series(first, index),
+                        migrant,
+                        op.day,
+                        number=next_in_series(first, index),
                         fraud="fraudulently_obtained",
                         fraud_detail="genuine passport issued on false breeder documents;"
                         " numbers in series",
@@ -1003,15 +1034,28 @@ class WorldGenerator:
         driver_passenger = self._passenger(driver, strength=0.0)
         driver_passenger.operation_id = op.operation_id
         self._crossing(
-            driver_passenger, point, "entry", "land", when, vehicle=plate,
+            driver_passenger,
+            point,
+            "entry",
+            "land",
+            when,
+            vehicle=plate,
             decision=SECOND_LINE if op.intercepted else ADMITTED,
             reasons=("concealed_persons_found",) if op.intercepted else (),
-            officer=officer, companions=ref,
+            officer=officer,
+            companions=ref,
         )
         if not op.intercepted:
             back = when + dt.timedelta(hours=rng.randint(6, 30))
-            self._crossing(driver_passenger, point, "exit", "land", back, vehicle=plate,
-                           companions=f"{plate}-return")
+            self._crossing(
+                driver_passenger,
+                point,
+                "exit",
+                "land",
+                back,
+                vehicle=plate,
+                companions=f"{plate}-return",
+            )
         openly = rng.random() < 0.4
         state, first, _last = net.blank_series
         for migrant in migrants:
@@ -1021,7 +1065,11 @@ class WorldGenerator:
                 net.blank_next += 1
                 number = next_in_series(first, net.blank_next)
                 doc = self.factory.passport(
-                    migrant, op.day, number=number, issuing_state=state, fraud="counterfeit",
+                    migrant,
+                    op.day,
+                    number=number,
+                    issuing_state=state,
+                    fraud="counterfeit",
                     fraud_detail=f"counterfeit data page on a stolen blank of series {first}",
                     mrz_expectation="check_digit_fails:birth_date;composite",
                 )
@@ -1029,15 +1077,27 @@ class WorldGenerator:
                 self._document_truth(doc, migrant, doc.fraud, doc.fraud_detail, op)
                 passenger.document = doc
                 self._crossing(
-                    passenger, point, "entry", "land", when, vehicle=plate,
+                    passenger,
+                    point,
+                    "entry",
+                    "land",
+                    when,
+                    vehicle=plate,
                     decision=REFUSED if op.intercepted else ADMITTED,
                     reasons=("counterfeit_document",) if op.intercepted else (),
-                    officer=officer, companions=ref,
+                    officer=officer,
+                    companions=ref,
                 )
             elif op.intercepted:
                 passenger.booked_surname, passenger.booked_given = migrant.document_name()
                 self._crossing(
-                    passenger, point, "entry", "land", when, vehicle=plate, undocumented=True,
+                    passenger,
+                    point,
+                    "entry",
+                    "land",
+                    when,
+                    vehicle=plate,
+                    undocumented=True,
                     decision=PROTECTION,
                     reasons=("concealed_in_vehicle", "undocumented"),
                     companions=ref,
@@ -1062,17 +1122,32 @@ class WorldGenerator:
             if index == 0 and skipper_is_migrant:
                 reasons.append("steered_boat")
             self._crossing(
-                passenger, point, "entry", "sea", when + dt.timedelta(minutes=index),
-                voyage=voyage, undocumented=True, decision=PROTECTION,
-                reasons=tuple(reasons), companions=voyage,
+                passenger,
+                point,
+                "entry",
+                "sea",
+                when + dt.timedelta(minutes=index),
+                voyage=voyage,
+                undocumented=True,
+                decision=PROTECTION,
+                reasons=tuple(reasons),
+                companions=voyage,
             )
         if not skipper_is_migrant:
             skipper = self.rng_smuggling.choice(net.role("driver")).person
             passenger = self._passenger(skipper, strength=0.3)
             passenger.operation_id = op.operation_id
             self._crossing(
-                passenger, point, "entry", "sea", when, voyage=voyage, undocumented=True,
-                decision=SECOND_LINE, reasons=("suspected_facilitator",), companions=voyage,
+                passenger,
+                point,
+                "entry",
+                "sea",
+                when,
+                voyage=voyage,
+                undocumented=True,
+                decision=SECOND_LINE,
+                reasons=("suspected_facilitator",),
+                companions=voyage,
             )
         self._debriefings(op, migrants, intercepted_only=False)
 
@@ -1102,9 +1177,7 @@ class WorldGenerator:
             reasons = []
             if migrant.age_on(op.day) < 18:
                 reasons.append("child")
-                reasons.append(
-                    "child_with_unrelated_adults" if adults else "unaccompanied_child"
-                )
+                reasons.append("child_with_unrelated_adults" if adults else "unaccompanied_child")
             if op.aggravation:
                 reasons.append(op.aggravation)
             if op.trafficking:
@@ -1116,9 +1189,13 @@ class WorldGenerator:
             if rng.random() < 0.2:
                 reasons.append("asylum_wish")
             if reasons:
-                self.out.truth_row("vulnerable", migrant.person_id, op.operation_id, ";".join(reasons))
+                self.out.truth_row(
+                    "vulnerable", migrant.person_id, op.operation_id, ";".join(reasons)
+                )
 
-    def _debriefings(self, op: Operation, migrants: list[Person], *, intercepted_only: bool) -> None:
+    def _debriefings(
+        self, op: Operation, migrants: list[Person], *, intercepted_only: bool
+    ) -> None:
         if intercepted_only and not op.intercepted:
             return
         rng = self.rng_intel
@@ -1134,19 +1211,27 @@ class WorldGenerator:
             for member in rng.sample(net.members, k=min(3, len(net.members))):
                 if member.role in ("corrupt_official",):
                     continue
-                m_surname, m_given, _ = self.factory.variant_name(member.person, strength=0.7, rng=rng)
+                m_surname, m_given, _ = self.factory.variant_name(
+                    member.person, strength=0.7, rng=rng
+                )
                 known_as = m_given.split(" ")[0] if rng.random() < 0.5 else f"{m_given} {m_surname}"
                 smugglers.append(
                     {
                         "name_as_known": known_as.strip() or m_surname,
                         "phone": member.person.phone if rng.random() < 0.6 else None,
-                        "role_as_described": member.role,
+                        "role_as_described": _ROLE_WORDS[member.role],
                     }
                 )
                 self.out.truth_row(
-                    "records", f"debriefing:{item_id}:{len(smugglers)}", "debriefing",
-                    "debriefings.jsonl", member.person.person_id, member.person.person_id,
-                    op.operation_id, "", "",
+                    "records",
+                    f"debriefing:{item_id}:{len(smugglers)}",
+                    "debriefing",
+                    "debriefings.jsonl",
+                    member.person.person_id,
+                    member.person.person_id,
+                    op.operation_id,
+                    "",
+                    "",
                 )
             age = migrant.age_on(op.day)
             child = age < 18
@@ -1184,8 +1269,15 @@ class WorldGenerator:
                 },
             )
             self.out.truth_row(
-                "records", f"debriefing:{item_id}", "debriefing", "debriefings.jsonl",
-                migrant.person_id, migrant.person_id, op.operation_id, "", "",
+                "records",
+                f"debriefing:{item_id}",
+                "debriefing",
+                "debriefings.jsonl",
+                migrant.person_id,
+                migrant.person_id,
+                op.operation_id,
+                "",
+                "",
             )
 
     def _route_places(self, route: Route) -> list[str]:
@@ -1210,9 +1302,7 @@ class WorldGenerator:
             kind = rng.choice(("call", "payment", "meeting"))
             a, b = rng.sample(net.members, k=2)
             if false:
-                stranger = self._person(
-                    _pick(rng, op.route.nationalities), "unrelated", op.day
-                )
+                stranger = self._person(_pick(rng, op.route.nationalities), "unrelated", op.day)
                 self._register(stranger)
                 b = Facilitator(stranger, "none")
             source = rng.choice("ABC" if not false else "BCX")
@@ -1227,41 +1317,59 @@ class WorldGenerator:
                 "source_reliability": source,
                 "information_credibility": grade,
                 "grading_system": "4x4",
-                "reported_by": rng.choice(("liaison_officer", "informant", "partner_agency",
-                                           "financial_intelligence_unit", "debriefing")),
+                "reported_by": rng.choice(
+                    (
+                        "liaison_officer",
+                        "informant",
+                        "partner_agency",
+                        "financial_intelligence_unit",
+                        "debriefing",
+                    )
+                ),
             }
             parties = [a.person, b.person]
             if kind == "call":
                 item.update(
-                    {"from_phone": a.person.phone, "to_phone": b.person.phone,
-                     "duration_seconds": rng.randint(20, 900)}
+                    {
+                        "from_phone": a.person.phone,
+                        "to_phone": b.person.phone,
+                        "duration_seconds": rng.randint(20, 900),
+                    }
                 )
             elif kind == "payment":
                 collector = net.role("money_collector")[0].person
                 payer = b.person if false else rng.choice([a.person, collector])
                 p_surname, p_given, _ = self.factory.variant_name(payer, strength=0.5, rng=rng)
                 item.update(
-                    {"payer_name": f"{p_given} {p_surname}".strip(),
-                     "beneficiary_account": net.account if not false else
-                     f"HW-{rng.randrange(10**7, 10**8)}",
-                     "amount": net.price_usd * rng.randint(1, 4), "currency": "USD",
-                     "channel": rng.choice(("hawala", "money_transfer", "cash_deposit"))}
+                    {
+                        "payer_name": f"{p_given} {p_surname}".strip(),
+                        "beneficiary_account": net.account
+                        if not false
+                        else f"HW-{rng.randrange(10**7, 10**8)}",
+                        "amount": net.price_usd * rng.randint(1, 4),
+                        "currency": "USD",
+                        "channel": rng.choice(("hawala", "money_transfer", "cash_deposit")),
+                    }
                 )
                 parties = [payer, collector] if not false else [payer]
             else:
                 names = []
                 for person in parties:
                     s, g, _ = self.factory.variant_name(person, strength=0.6, rng=rng)
-                    names.append(
-                        person.native_name if rng.random() < 0.3 else f"{g} {s}".strip()
-                    )
+                    names.append(person.native_name if rng.random() < 0.3 else f"{g} {s}".strip())
                 item.update(
-                    {"people": names,
-                     "place": self._place_name(op.route.staging or op.route.path[0])}
+                    {
+                        "people": names,
+                        "place": self._place_name(op.route.staging or op.route.path[0]),
+                    }
                 )
             self.out.jsonl(self.out.intelligence, item)
             self.out.truth_row(
-                "intelligence", item_id, int(not false), net.network_id, op.operation_id,
+                "intelligence",
+                item_id,
+                int(not false),
+                net.network_id,
+                op.operation_id,
                 ";".join(p.person_id for p in parties),
             )
 
@@ -1315,8 +1423,12 @@ class WorldGenerator:
         self.out.write_text(
             f"api/{stem}.edi",
             write_paxlst(
-                manifest, sender=load.carrier, recipient="FILETPIU",
-                interchange_ref=reference, prepared=prepared, max_travellers_per_part=200,
+                manifest,
+                sender=load.carrier,
+                recipient="FILETPIU",
+                interchange_ref=reference,
+                prepared=prepared,
+                max_travellers_per_part=200,
             ),
         )
         bookings = []
@@ -1333,8 +1445,11 @@ class WorldGenerator:
         self.out.write_text(
             f"pnr/{stem}.edi",
             write_pnrgov(
-                message, sender=load.carrier, recipient="FILETPIU",
-                interchange_ref=reference, prepared=load.departure - dt.timedelta(hours=24),
+                message,
+                sender=load.carrier,
+                recipient="FILETPIU",
+                interchange_ref=reference,
+                prepared=load.departure - dt.timedelta(hours=24),
             ),
         )
 
@@ -1398,7 +1513,12 @@ class WorldGenerator:
         )
         self._record_truth(f"mrz:{item_id}", "mrz", "mrz.jsonl", truth)
         self.out.truth_row(
-            "mrz", f"mrz:{item_id}", doc.document_id, doc.doc_type, doc.number, doc.fraud,
+            "mrz",
+            f"mrz:{item_id}",
+            doc.document_id,
+            doc.doc_type,
+            doc.number,
+            doc.fraud,
             doc.mrz_expectation,
         )
 
@@ -1407,18 +1527,32 @@ class WorldGenerator:
     def _write_networks(self, networks: list[Network]) -> None:
         for net in networks:
             self.out.truth_row(
-                "networks", net.network_id, net.name, net.region, net.agency.iata_number,
+                "networks",
+                net.network_id,
+                net.name,
+                net.region,
+                net.agency.iata_number,
                 net.organiser.person_id,
             )
             self.out.truth_row(
-                "facilitators", f"AGENCY:{net.agency.iata_number}", net.network_id,
-                "travel_agency", "", "", f"{net.agency.name}, {net.agency.city}",
+                "facilitators",
+                f"AGENCY:{net.agency.iata_number}",
+                net.network_id,
+                "travel_agency",
+                "",
+                "",
+                f"{net.agency.name}, {net.agency.city}",
             )
             for member in net.members:
                 self._register(member.person, network=net.network_id)
                 self.out.truth_row(
-                    "facilitators", member.person.person_id, net.network_id, member.role,
-                    member.person.phone, member.card_number, member.detail,
+                    "facilitators",
+                    member.person.person_id,
+                    net.network_id,
+                    member.role,
+                    member.person.phone,
+                    member.card_number,
+                    member.detail,
                 )
 
     def _write_lists(self, networks: list[Network]) -> None:
@@ -1438,30 +1572,82 @@ class WorldGenerator:
             entries.append((person, "unrelated", "wanted for an offence unrelated to smuggling"))
         for index, (person, relation, reason) in enumerate(entries, start=1):
             self._watchlist_entry(index, person, relation, reason)
-        for state, number, doc_type, status, reported, source, reason, person_id in (
-            self.lost_reports
-        ):
-            self._lost(state, number, doc_type, status, reported, source, "", reason, person_id)
+        for (
+            state,
+            number,
+            doc_type,
+            status,
+            reported,
+            source,
+            reason,
+            person_id,
+            op_id,
+        ) in self.lost_reports:
+            if reported < self.end.isoformat():
+                self._lost(
+                    state,
+                    number,
+                    doc_type,
+                    status,
+                    reported,
+                    source,
+                    "",
+                    reason,
+                    person_id,
+                    op_id,
+                )
         for net in networks:
             state, first, last = net.blank_series
-            self._lost(state, first, "P", "stolen_blank", self.start.isoformat(),
-                       "interpol_sltd", last, "stolen_blank_series", "")
-        for _ in range(max(1, int(self.counts["travellers"] * self.scenario.lost_stolen.lost_rate))):
+            self._lost(
+                state,
+                first,
+                "P",
+                "stolen_blank",
+                self.start.isoformat(),
+                "interpol_sltd",
+                last,
+                "stolen_blank_series",
+                "",
+                "",
+            )
+        for _ in range(
+            max(1, int(self.counts["travellers"] * self.scenario.lost_stolen.lost_rate))
+        ):
             person = self._person(rng.choice(nationalities), "lost_document_holder", self.start)
             doc = self.factory.passport(person, self.start)
             self._register(person)
-            reported = self.start - dt.timedelta(days=rng.randint(1, 400))
-            self._lost(doc.issuing_state, doc.number, "P", rng.choice(("lost", "stolen")),
-                       reported.isoformat(), "national_police", "", "genuine_loss",
-                       person.person_id)
+            reported_on = self.start - dt.timedelta(days=rng.randint(1, 400))
+            self._lost(
+                doc.issuing_state,
+                doc.number,
+                "P",
+                rng.choice(("lost", "stolen")),
+                reported_on.isoformat(),
+                "national_police",
+                "",
+                "genuine_loss",
+                person.person_id,
+                "",
+            )
 
     def _lost(
-        self, state: str, number: str, doc_type: str, status: str, reported: str, source: str,
-        number_to: str, reason: str, person_id: str,
+        self,
+        state: str,
+        number: str,
+        doc_type: str,
+        status: str,
+        reported: str,
+        source: str,
+        number_to: str,
+        reason: str,
+        person_id: str,
+        operation_id: str,
     ) -> None:
         self.counts["lost_stolen"] += 1
-        self.out.lost_stolen.writerow([state, number, doc_type, status, reported, source, number_to])
-        self.out.truth_row("lost_stolen", state, number, reason, person_id, "")
+        self.out.lost_stolen.writerow(
+            [state, number, doc_type, status, reported, source, number_to]
+        )
+        self.out.truth_row("lost_stolen", state, number, reason, person_id, operation_id)
 
     def _watchlist_entry(self, index: int, person: Person, relation: str, reason: str) -> None:
         rng = self.rng_lists
@@ -1483,9 +1669,17 @@ class WorldGenerator:
         document = person.passport.number if person.passport and rng.random() < 0.3 else ""
         nationality = person.nationality
         self.out.watchlist.writerow(
-            [entry_id, name, ";".join(aliases), birth, nationality, person.sex, document,
-             "national_smuggling_list" if relation == "facilitator" else "national_wanted_list",
-             reason]
+            [
+                entry_id,
+                name,
+                ";".join(aliases),
+                birth,
+                nationality,
+                person.sex,
+                document,
+                "national_smuggling_list" if relation == "facilitator" else "national_wanted_list",
+                reason,
+            ]
         )
         entity = ftm_model.make_entity("Person")
         entity.id = f"filet-synth-{entry_id.lower()}"
@@ -1504,8 +1698,15 @@ class WorldGenerator:
         self.out.jsonl(self.out.watchlist_ftm, entity.to_dict())
         self.out.truth_row("watchlist", entry_id, person.person_id, name, relation)
         self.out.truth_row(
-            "records", f"watchlist:{entry_id}", "watchlist", "watchlist.csv", person.person_id,
-            person.person_id, "", "", "",
+            "records",
+            f"watchlist:{entry_id}",
+            "watchlist",
+            "watchlist.csv",
+            person.person_id,
+            person.person_id,
+            "",
+            "",
+            "",
         )
 
     def _write_manifest(self, networks: list[Network], operations: list[Operation]) -> None:
@@ -1513,11 +1714,20 @@ class WorldGenerator:
         writer = csv.writer(reference, lineterminator="\n")
         writer.writerow(["code", "name", "country", "mode", "latitude", "longitude"])
         for airport in sorted(self.catalogue.airports.values(), key=lambda a: a.iata):
-            writer.writerow([airport.iata, airport.name, airport.country, "air",
-                             airport.latitude, airport.longitude])
+            writer.writerow(
+                [
+                    airport.iata,
+                    airport.name,
+                    airport.country,
+                    "air",
+                    airport.latitude,
+                    airport.longitude,
+                ]
+            )
         for point in sorted(self.catalogue.crossing_points.values(), key=lambda p: p.code):
-            writer.writerow([point.code, point.name, point.country, point.mode, point.latitude,
-                             point.longitude])
+            writer.writerow(
+                [point.code, point.name, point.country, point.mode, point.latitude, point.longitude]
+            )
         self.out.write_text("crossing_points.csv", reference.getvalue())
         manifest = {
             "scenario": self.scenario.name,
@@ -1530,6 +1740,11 @@ class WorldGenerator:
             "operations": len(operations),
         }
         self.out.write_text("manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def _stream(seed: int, component: str) -> random.Random:
+    """One independent, reproducible random stream per component (synthetic data, not secrets)."""
+    return random.Random(f"{seed}:{component}")  # noqa: S311
 
 
 def _pick(rng: random.Random, mix: tuple[tuple[str, float], ...]) -> str:
@@ -1571,7 +1786,7 @@ def _forge(lines: list[str], expectation: str) -> list[str]:
         return lines
     line = lines[1]
     if "expiry_date" in expectation:
-        start = 21 if len(line) == 44 else 21
+        start = 21  # TD3 and MRV-A: expiry date at line 2, positions 22-27
         year = int(line[start : start + 2])
         altered = f"{(year + 2) % 100:02d}"
         return [lines[0], line[:start] + altered + line[start + 2 :]]

@@ -75,7 +75,6 @@ TRUTH_TABLES: dict[str, tuple[str, ...]] = {
         "aggravation",
         "trafficking",
         "crossing_point",
-        "flight",
         "price_usd",
     ),
     "networks": ("network_id", "name", "region", "agency_iata", "organiser_person_id"),

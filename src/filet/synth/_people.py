@@ -219,7 +219,10 @@ class PeopleFactory:
         years = rng.randint(*age)
         birth = on - dt.timedelta(days=years * 365 + rng.randrange(365))
         document_birth = birth
-        if culture.code in {"dari", "pashto", "somali", "tigrinya", "amharic"} and rng.random() < 0.3:
+        if (
+            culture.code in {"dari", "pashto", "somali", "tigrinya", "amharic"}
+            and rng.random() < 0.3
+        ):
             document_birth = dt.date(birth.year, 1, 1)
         country = self.catalogue.countries[nationality]
         person = Person(
@@ -318,7 +321,10 @@ class PeopleFactory:
             parts = new_parts
         surname, given = document_name(person.culture, tuple(parts), person.single_name)
         if strength > 0:
-            if person.culture.structure == "given_father_grandfather" and rng.random() < strength * 0.3:
+            if (
+                person.culture.structure == "given_father_grandfather"
+                and rng.random() < strength * 0.3
+            ):
                 surname = next(p.latin for p in parts if p.role == "grandfather")
                 given = " ".join(p.latin for p in parts if p.role in ("given", "father"))
                 applied.append("grandfather_as_surname")

@@ -27,7 +27,7 @@ class ModusOperandi(StrEnum):
     """The smuggling methods the generator plants (see docs/synth.md and risk-indicators.md)."""
 
     AIR_IMPOSTOR = "air_impostor"
-    AIR_BOARDING_PASS_SWAP = "air_boarding_pass_swap"
+    AIR_BOARDING_PASS_SWAP = "air_boarding_pass_swap"  # noqa: S105 (a method, not a password)
     AIR_FORGED_VISA_SPLIT_PNR = "air_forged_visa_split_pnr"
     LAND_VEHICLE = "land_vehicle"
     SEA_ARRIVAL = "sea_arrival"
@@ -141,7 +141,9 @@ def _sum_check(mix: dict[str, float], field: str, source: str, problems: list[Co
     total = sum(mix.values())
     if abs(total - 1.0) > _SUM_TOLERANCE:
         problems.append(
-            ConfigError(f"rates must sum to 1, they sum to {total:.6g}", Place(file=source, field=field))
+            ConfigError(
+                f"rates must sum to 1, they sum to {total:.6g}", Place(file=source, field=field)
+            )
         )
 
 
@@ -191,7 +193,9 @@ def validate_scenario(scenario: Scenario, source: str, catalogue: Catalogue | No
     _sum_check({k.value: v for k, v in scenario.population.items()}, "population", source, problems)
     _sum_check({r.route: r.share for r in scenario.air_routes}, "air_routes", source, problems)
     if scenario.land_routes:
-        _sum_check({r.route: r.share for r in scenario.land_routes}, "land_routes", source, problems)
+        _sum_check(
+            {r.route: r.share for r in scenario.land_routes}, "land_routes", source, problems
+        )
     for index, airport in enumerate(scenario.reporting_airports):
         if airport not in catalogue.airports:
             problems.append(
@@ -209,9 +213,7 @@ def validate_scenario(scenario: Scenario, source: str, catalogue: Catalogue | No
         source,
         problems,
     )
-    _sum_check(
-        {r.route: r.share for r in smuggling.routes}, "smuggling.routes", source, problems
-    )
+    _sum_check({r.route: r.share for r in smuggling.routes}, "smuggling.routes", source, problems)
     _check_routes(
         smuggling.routes, "smuggling.routes", {"air", "land", "sea"}, catalogue, source, problems
     )

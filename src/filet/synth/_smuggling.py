@@ -251,8 +251,12 @@ def plan_operations(
     low, high = settings.group_size
     operations: list[Operation] = []
     planned = 0
+    # Every modus operandi with a share gets one operation first, so small worlds have them all.
+    first_round = sorted(
+        (m for m, share in settings.modus_operandi.items() if share > 0), key=lambda m: m.value
+    )
     while planned < migrants_total:
-        mo = mo_choice(scenario, rng)
+        mo = first_round.pop(0) if first_round else mo_choice(scenario, rng)
         candidates = [n for n in networks if any(r.mode == mo.mode for r in n.routes)]
         network = rng.choice(candidates or networks)
         routes = [r for r in network.routes if r.mode == mo.mode] or [

@@ -9,6 +9,7 @@ are written: that is what the border authority of the simulation receives.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from filet.passenger import (
     ApiTraveller,
     CheckIn,
     Contact,
-    Fare,
     CrossingRecord,
+    Fare,
     Flight,
     FlightLeg,
     ItineraryLeg,
@@ -182,7 +183,7 @@ class TravelBook:
         """Flights along ``path`` starting on ``day``, each connection at least 90 minutes."""
         legs: list[FlightLoad] = []
         current = day
-        for origin, destination in zip(path, path[1:], strict=False):
+        for origin, destination in itertools.pairwise(path):
             load = self.flight(origin, destination, current)
             if legs and load.departure < legs[-1].arrival + dt.timedelta(minutes=90):
                 current = current + dt.timedelta(days=1)
@@ -263,8 +264,8 @@ class TravelBook:
                         birth_date=doc.birth_date,
                         sex=doc.sex,
                         expiry=doc.expiry,
-                        surname=p.booked_surname.upper(),
-                        given_names=p.booked_given.upper(),
+                        surname=_ssr_text(p.booked_surname),
+                        given_names=_ssr_text(p.booked_given),
                         traveller_ref=str(ref),
                     )
                 )
@@ -360,9 +361,7 @@ class TravelBook:
             itinerary=itinerary,
         )
 
-    def _api(
-        self, p: Passenger, load: FlightLoad, booking: PnrBooking, seat: str
-    ) -> ApiTraveller:
+    def _api(self, p: Passenger, load: FlightLoad, booking: PnrBooking, seat: str) -> ApiTraveller:
         person, doc = p.identity, p.document
         surname, given = (doc.surname, doc.given_names) if doc else person.document_name()
         documents = []
@@ -427,7 +426,11 @@ class TravelBook:
         doc = None if undocumented else p.document
         if undocumented:
             surname, given = physical.document_name()
-            sex, birth, nationality = physical.sex, physical.document_birth_date, physical.nationality
+            sex, birth, nationality = (
+                physical.sex,
+                physical.document_birth_date,
+                physical.nationality,
+            )
             truth = RecordTruth(
                 physical.person_id, physical.person_id, p.operation_id, p.group_id, ()
             )
@@ -438,7 +441,8 @@ class TravelBook:
             birth = doc.birth_date if doc else holder.document_birth_date
             nationality = doc.nationality if doc else holder.nationality
             truth = RecordTruth(holder.person_id, physical.person_id, p.operation_id, p.group_id)
-        decision, reasons = ("admitted", ())
+        decision = "admitted"
+        reasons: tuple[str, ...] = ()
         if direction == "entry" and not returning:
             decision, reasons = p.entry_decision, p.entry_reasons
         elif direction == "exit":
@@ -464,6 +468,11 @@ class TravelBook:
         )
         if when.date() < self.end:
             self.crossings[when.date()].append(PendingCrossing(record, truth, docs))
+
+
+def _ssr_text(name: str) -> str:
+    """A name as an agent types it into an SSR, where ``/`` separates fields."""
+    return " ".join(name.replace("/", " ").upper().split())
 
 
 def _document(doc: TravelDocumentRecord | None) -> TravelDocument | None:

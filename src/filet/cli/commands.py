@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, passenger, synth, system
+from filet.cli import documents, names, passenger, synth, system
 
 
 def register(app: typer.Typer) -> None:
@@ -18,3 +18,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(passenger.passenger_app, name="passenger")
     app.add_typer(documents.document_app, name="document")
     app.command("synth")(synth.synth)
+    app.add_typer(names.names_app, name="names")

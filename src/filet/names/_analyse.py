@@ -104,6 +104,8 @@ class AnalysedName:
     culture: str
     names: tuple[NamePart, ...] = field(repr=False, default=())
     joins: tuple[tuple[int, NamePart], ...] = field(repr=False, default=())
+    weights: tuple[float, ...] = field(repr=False, default=())
+    total_weight: float = field(repr=False, default=0.0)
 
     @property
     def latin(self) -> str:
@@ -135,6 +137,7 @@ class _Token:
     script: str
     forms: tuple[str, ...]
     kind: str = "name"  # name | title | particle:<marks> | prefix | suffix
+    glued: bool = False  # written joined to the token before it (the Arabic article)
 
     @property
     def latin(self) -> str:
@@ -165,7 +168,14 @@ def _tokenise(text: str, field_name: str) -> list[_Token]:
                 if whole not in lexicon().by_native and whole not in rules.suffixes:
                     tokens.append(_Token("ال", field_name, script, ("al",), "particle:article"))
                     piece = piece[2:]
-            tokens.append(_Token(piece, field_name, script, latin_forms(piece, script)))
+                    glued = True
+                else:
+                    glued = False
+            else:
+                glued = False
+            tokens.append(
+                _Token(piece, field_name, script, latin_forms(piece, script), glued=glued)
+            )
     for token in tokens:
         if token.kind != "name":
             continue
@@ -227,7 +237,10 @@ def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
 def _part_from(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     lex = lexicon()
     head = group[0]
-    text = " ".join(token.text for token in group)
+    text = "".join(
+        token.text if index == 0 or token.glued else " " + token.text
+        for index, token in enumerate(group)
+    )
     script = head.script
     kind = head.kind
     if len(group) == 1 and kind.startswith("particle"):
@@ -262,7 +275,7 @@ def _part_from(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     for symbol in symbols:
         cognates.update(lex.cognates.get(symbol, ()))
     frozen_symbols = frozenset(symbols)
-    latin = forms[0]
+    latin = "".join(token.latin for token in group) if script == "Latin" else forms[0]
     if abjad and frozen_symbols:
         latin = sorted(frozen_symbols)[0]
     bits = token_bits(forms[0], frozen_symbols, settings.unlisted_per_million)
@@ -323,6 +336,9 @@ def _infer_culture(parts: list[NamePart], script: str, explicit: str | None) -> 
     if any(part.form.endswith(rules.patronymic_suffixes) for part in names[1:]):
         return "slavic"
     votes: dict[str, float] = {}
+    marks = _data.particles().marks
+    if any(part.role is NameRole.PARTICLE and marks.get(part.form) == "father" for part in parts):
+        votes["arab"] = 1.0  # a nasab (bin, ibn, bint) marks an Arabic name chain
     for part in names:
         seen: set[str] = set()
         for symbol in part.symbols:
@@ -481,6 +497,13 @@ def analyse(
     parts = _assign_roles(parts, fields_of, culture_key)
     names = tuple(part for part in parts if part.is_name)
     joins = tuple((index, _join(names[index], names[index + 1])) for index in range(len(names) - 1))
+    has_family_names = _data.culture_rules().cultures[culture_key].family_names
+    weights = tuple(
+        part.weight * settings.family_weight
+        if has_family_names and part.role is NameRole.FAMILY
+        else part.weight
+        for part in names
+    )
     return AnalysedName(
         text=text,
         parts=tuple(parts),
@@ -488,4 +511,6 @@ def analyse(
         culture=culture_key,
         names=names,
         joins=joins,
+        weights=weights,
+        total_weight=sum(weights),
     )

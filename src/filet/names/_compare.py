@@ -15,22 +15,23 @@ The query (a traveller) is compared with a candidate (a watchlist entry, another
    (a common name is weak evidence) and role (a family name weighs more where the culture has
    family names); unmatched query parts count fully, unmatched candidate parts at
    ``unmatched_candidate_penalty``.
-4. ``evidence`` scales the score by how much information the matched parts carry: two exact
-   common names (Mohammed Ali) are weaker evidence than two rare ones.
+4. ``evidence`` scales the score by how much information (bits, from name frequency) the
+   matched parts carry: ``1 - (1 - evidence_floor) * exp(-bits / evidence_scale_bits)``. Two
+   exact common names (Mohammed Ali) are weaker evidence than two rare ones.
 
 ``score = quality * evidence``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from filet.names._analyse import AnalysedName, NamePart, NameRole, analyse
-from filet.names._data import culture_rules
+from filet.names._analyse import AnalysedName, NamePart, analyse
 from filet.names._settings import DEFAULT_SETTINGS, NameMatchSettings
 
 
@@ -50,30 +51,39 @@ class MatchRule(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PartMatch:
-    """One aligned pair: which query part matched which candidate part, how, and how much."""
+    """One aligned pair: which query part(s) matched which candidate part(s), how, how much.
 
-    query: str
-    candidate: str
-    query_latin: str
-    candidate_latin: str
+    A compound match aligns one part with two adjacent parts of the other name.
+    """
+
+    query_parts: tuple[NamePart, ...]
+    candidate_parts: tuple[NamePart, ...]
     rule: MatchRule
     score: float
     weight: float
-    query_role: NameRole
-    candidate_role: NameRole
+
+    @property
+    def query(self) -> str:
+        """The query part(s) as written."""
+        return " ".join(part.text for part in self.query_parts)
+
+    @property
+    def candidate(self) -> str:
+        """The candidate part(s) as written."""
+        return " ".join(part.text for part in self.candidate_parts)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
         return {
             "query": self.query,
             "candidate": self.candidate,
-            "query_latin": self.query_latin,
-            "candidate_latin": self.candidate_latin,
+            "query_latin": " ".join(part.latin for part in self.query_parts),
+            "candidate_latin": " ".join(part.latin for part in self.candidate_parts),
             "rule": self.rule.value,
             "score": round(self.score, 4),
             "weight": round(self.weight, 4),
-            "query_role": self.query_role.value,
-            "candidate_role": self.candidate_role.value,
+            "query_role": self.query_parts[0].role.value,
+            "candidate_role": self.candidate_parts[0].role.value,
         }
 
 
@@ -82,18 +92,16 @@ class UnmatchedPart:
     """A name part left without a partner, and the weight it cost."""
 
     side: str
-    text: str
-    latin: str
-    role: NameRole
+    part: NamePart
     penalty: float
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
         return {
             "side": self.side,
-            "text": self.text,
-            "latin": self.latin,
-            "role": self.role.value,
+            "text": self.part.text,
+            "latin": self.part.latin,
+            "role": self.part.role.value,
             "penalty": round(self.penalty, 4),
         }
 
@@ -135,7 +143,7 @@ class NameComparison:
                 f" (weight {match.weight:.2f})"
             )
         for part in self.unmatched:
-            lines.append(f"  {part.side} {part.text}: unmatched (penalty {part.penalty:.2f})")
+            lines.append(f"  {part.side} {part.part.text}: unmatched (penalty {part.penalty:.2f})")
         return "\n".join(lines)
 
 
@@ -155,7 +163,7 @@ def score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[
         return 1.0, MatchRule.EXACT
     if not a.symbols.isdisjoint(b.symbols):
         return settings.equivalence_score, MatchRule.EQUIVALENCE
-    if a.is_initial or b.is_initial:
+    if len(a.form) == 1 or len(b.form) == 1:
         if a.form[:1] == b.form[:1]:
             return settings.initial_score, MatchRule.INITIAL
         return 0.0, MatchRule.FUZZY
@@ -185,12 +193,6 @@ def score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[
     return score, rule
 
 
-def _part_weight(part: NamePart, culture: str, settings: NameMatchSettings) -> float:
-    if part.role is NameRole.FAMILY and culture_rules().cultures[culture].family_names:
-        return part.weight * settings.family_weight
-    return part.weight
-
-
 def compare(
     query: str | AnalysedName,
     candidate: str | AnalysedName,
@@ -202,16 +204,23 @@ def compare(
     qs, cs = a.names, b.names
     if not qs or not cs:
         return NameComparison(0.0, 0.0, 0.0, (), (), a.text, b.text, settings.version)
-    # Options: (score, rule, query indexes, candidate indexes).
+    # Options: (score, single?, rule, query indexes, candidate indexes).
     options: list[tuple[float, int, MatchRule, tuple[int, ...], tuple[int, ...]]] = []
-    best_single = [0.0] * len(qs)
+    weakest = 1.0
     for i, q in enumerate(qs):
+        best = 0.0
         for j, c in enumerate(cs):
-            score, rule = score_parts(q, c, settings)
+            if q.form == c.form and q.script == c.script:
+                score, rule = 1.0, MatchRule.EXACT
+            else:
+                score, rule = score_parts(q, c, settings)
             if score > 0:
                 options.append((score, 1, rule, (i,), (j,)))
-                best_single[i] = max(best_single[i], score)
-    if len(qs) != len(cs) or min(best_single) < 0.95:
+                if score > best:
+                    best = score
+        if best < weakest:
+            weakest = best
+    if len(qs) != len(cs) or weakest < 0.95:
         threshold = settings.compound_threshold
         for j, joined in b.joins:
             for i, q in enumerate(qs):
@@ -223,50 +232,41 @@ def compare(
                 score, _ = score_parts(joined, c, settings)
                 if score >= threshold:
                     options.append((score, 0, MatchRule.COMPOUND, (i, i + 1), (j,)))
-    options.sort(key=lambda option: (option[0], option[1]), reverse=True)
+    options.sort(reverse=True, key=_option_order)
     used_q: set[int] = set()
     used_c: set[int] = set()
-    chosen: list[tuple[float, MatchRule, tuple[int, ...], tuple[int, ...]]] = []
-    for score, _, rule, q_idx, c_idx in options:
-        if used_q.isdisjoint(q_idx) and used_c.isdisjoint(c_idx):
-            chosen.append((score, rule, q_idx, c_idx))
-            used_q.update(q_idx)
-            used_c.update(c_idx)
-    q_weights = [_part_weight(q, a.culture, settings) for q in qs]
-    c_weights = [_part_weight(c, b.culture, settings) for c in cs]
+    q_weights = a.weights
     matched = 0.0
     bits = 0.0
     matches: list[PartMatch] = []
-    for score, rule, q_idx, c_idx in chosen:
-        weight = sum(q_weights[i] for i in q_idx)
-        matched += weight * score
-        bits += score * min(max(qs[i].bits for i in q_idx), max(cs[j].bits for j in c_idx))
-        matches.append(
-            PartMatch(
-                query=" ".join(qs[i].text for i in q_idx),
-                candidate=" ".join(cs[j].text for j in c_idx),
-                query_latin=" ".join(qs[i].latin for i in q_idx),
-                candidate_latin=" ".join(cs[j].latin for j in c_idx),
-                rule=rule,
-                score=score,
-                weight=weight,
-                query_role=qs[q_idx[0]].role,
-                candidate_role=cs[c_idx[0]].role,
+    for score, _, rule, q_idx, c_idx in options:
+        if used_q.isdisjoint(q_idx) and used_c.isdisjoint(c_idx):
+            used_q.update(q_idx)
+            used_c.update(c_idx)
+            q_parts = tuple(qs[i] for i in q_idx)
+            c_parts = tuple(cs[j] for j in c_idx)
+            weight = sum(q_weights[i] for i in q_idx)
+            matched += weight * score
+            bits += score * min(
+                max(part.bits for part in q_parts), max(part.bits for part in c_parts)
             )
-        )
+            matches.append(PartMatch(q_parts, c_parts, rule, score, weight))
     unmatched: list[UnmatchedPart] = []
     penalty_total = 0.0
-    for i, q in enumerate(qs):
-        if i not in used_q:
-            unmatched.append(UnmatchedPart("query", q.text, q.latin, q.role, q_weights[i]))
-    for j, c in enumerate(cs):
-        if j not in used_c:
-            penalty = c_weights[j] * settings.unmatched_candidate_penalty
-            penalty_total += penalty
-            unmatched.append(UnmatchedPart("candidate", c.text, c.latin, c.role, penalty))
-    quality = matched / (sum(q_weights) + penalty_total)
+    if len(used_q) < len(qs):
+        for i, q in enumerate(qs):
+            if i not in used_q:
+                unmatched.append(UnmatchedPart("query", q, q_weights[i]))
+    if len(used_c) < len(cs):
+        factor = settings.unmatched_candidate_penalty
+        for j, c in enumerate(cs):
+            if j not in used_c:
+                penalty = b.weights[j] * factor
+                penalty_total += penalty
+                unmatched.append(UnmatchedPart("candidate", c, penalty))
+    quality = matched / (a.total_weight + penalty_total)
     floor = settings.evidence_floor
-    evidence = floor + (1.0 - floor) * min(1.0, bits / settings.evidence_full_bits)
+    evidence = 1.0 - (1.0 - floor) * math.exp(-bits / settings.evidence_scale_bits)
     return NameComparison(
         score=quality * evidence,
         quality=quality,
@@ -277,3 +277,9 @@ def compare(
         candidate=b.text,
         settings_version=settings.version,
     )
+
+
+def _option_order(
+    option: tuple[float, int, MatchRule, tuple[int, ...], tuple[int, ...]],
+) -> tuple[float, int]:
+    return option[0], option[1]

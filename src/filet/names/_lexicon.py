@@ -21,9 +21,40 @@ _UDDIN = re.compile(r"(?:uddin|udin|uddeen|eddine|eddin|edine|addin|aldin|aldeen
 _MARKS = re.compile("[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u0640\u200c\u200d]")
 
 
+# Letters that spellings of one name use interchangeably: Persian and Arabic forms of kaf and
+# yeh, alif with or without hamza, ta marbuta; the Ge'ez homophone rows (ሐ ኀ → ሀ, ሠ → ሰ, ዐ → አ,
+# ፀ → ጸ), and the Tigrinya/Amharic spellings of a word-initial a (ኣ / አ, ሃ / ሀ).
+_NATIVE_FOLDS = str.maketrans(
+    {
+        "ی": "ي",
+        "ى": "ي",
+        "ې": "ي",
+        "ک": "ك",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ہ": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        **{chr(0x1210 + order): chr(0x1200 + order) for order in range(8)},
+        **{chr(0x1280 + order): chr(0x1200 + order) for order in range(8)},
+        **{chr(0x1220 + order): chr(0x1230 + order) for order in range(8)},
+        **{chr(0x12D0 + order): chr(0x12A0 + order) for order in range(8)},
+        **{chr(0x1340 + order): chr(0x1338 + order) for order in range(8)},
+        "\u12a3": "\u12a0",
+        "\u1203": "\u1200",
+    }
+)
+
+
 def native_key(text: str) -> str:
-    """A native-script spelling as looked up: NFC, lower case, vowel marks and joiners removed."""
-    return _MARKS.sub("", unicodedata.normalize("NFC", text)).lower().replace(" ", "")
+    """A native-script spelling as looked up: NFC, lower case, vowel marks and joiners removed,
+    interchangeable letters folded."""
+    folded = _MARKS.sub("", unicodedata.normalize("NFC", text)).lower().translate(_NATIVE_FOLDS)
+    return folded.replace(" ", "")
 
 
 def canonical_form(form: str) -> str:

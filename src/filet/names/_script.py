@@ -8,7 +8,6 @@ belong to no script ("Common", "Inherited").
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 
 import icu
@@ -29,9 +28,11 @@ def detect_script(text: str) -> str:
 
     Returns ``"Unknown"`` when the text has no letter of any script.
     """
-    counts = Counter(
-        script for script in (script_of_char(char) for char in text) if script not in _NEUTRAL
-    )
+    counts: dict[str, int] = {}
+    for char in text:
+        script = script_of_char(char)
+        if script not in _NEUTRAL:
+            counts[script] = counts.get(script, 0) + 1
     if not counts:
         return UNKNOWN
-    return counts.most_common(1)[0][0]
+    return max(counts, key=counts.__getitem__)

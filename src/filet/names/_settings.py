@@ -35,7 +35,7 @@ class NameMatchSettings:
         0.85, "lowest score at which a joined pair of tokens matches one token"
     )
     known_apart_cap: float = _setting(
-        0.5, "highest score of two tokens in different known groups (Hassan/Hussein)"
+        0.3, "highest score of two tokens in different known groups (Hassan/Hussein)"
     )
     unmatched_candidate_penalty: float = _setting(
         0.35, "weight of an unmatched candidate part relative to an unmatched query part"
@@ -47,10 +47,13 @@ class NameMatchSettings:
         20.0, "people per million assumed for a token not in frequencies.csv", 0.01, 1000.0
     )
     evidence_floor: float = _setting(
-        0.62, "score factor for a match carrying no information (all-common names)"
+        0.45, "score factor for a match carrying no information at all"
     )
-    evidence_full_bits: float = _setting(
-        20.0, "information (bits) at which a match carries full evidence", 1.0, 64.0
+    evidence_scale_bits: float = _setting(
+        9.0,
+        "information (bits) over which the missing evidence shrinks by a factor e",
+        0.5,
+        64.0,
     )
     initial_weight: float = _setting(0.2, "weight of a one-letter initial")
 

@@ -15,6 +15,7 @@ from filet.passenger import (
     FlightManifest,
     PnrMessage,
     detect_format,
+    json_schema,
     parsed_document,
     read_crossings_csv,
     read_paxlst,
@@ -61,6 +62,18 @@ def parse(
         _print_pnr_message(message)
     if crossings:
         _print_crossings(crossings)
+
+
+@passenger_app.command("schema")
+def schema(
+    kind: str = typer.Argument(
+        "pnr-json", help="pnr-json (the PNR JSON input) or parse (the parse --json output)."
+    ),
+) -> None:
+    """Print a JSON Schema: of PNR JSON documents, or of `parse --json` output."""
+    if kind not in {"pnr-json", "parse"}:
+        raise InputError(f"no schema named {kind!r}: use pnr-json or parse", Place(field="kind"))
+    typer.echo(json.dumps(json_schema(kind), indent=2))
 
 
 @passenger_app.command("detect")
@@ -137,7 +150,8 @@ def _print_pnr_message(message: PnrMessage) -> None:
     table = Table("locator", "travellers", "payment", "agency", "contacts", "itinerary", "split")
     for b in message.bookings:
         payments = ", ".join(
-            p.form + (f" {p.card_number_masked}" if p.card_number_masked else "")
+            p.form
+            + (f" {p.card_number_masked}" if p.card_number_masked else "")
             + (f" paid by {p.payer_name}" if p.payer_name else "")
             for p in b.payments
         )

@@ -19,7 +19,12 @@ from filet.passenger._crossing import (
     write_crossings_csv,
 )
 from filet.passenger._detect import Format, detect_format
-from filet.passenger._jsonformat import parsed_document, read_pnr_json, write_pnr_json
+from filet.passenger._jsonformat import (
+    json_schema,
+    parsed_document,
+    read_pnr_json,
+    write_pnr_json,
+)
 from filet.passenger._model import (
     Address,
     Agency,
@@ -100,6 +105,7 @@ __all__ = [
     "assemble_parts",
     "crossing_quality_flags",
     "detect_format",
+    "json_schema",
     "mask_card_number",
     "normalise_flight_number",
     "normalise_name",

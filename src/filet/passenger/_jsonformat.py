@@ -88,3 +88,40 @@ def _input_error(error: ValidationError, root: str) -> InputError:
     more = error.error_count() - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return InputError(f"{first['msg']}{suffix}", Place(field=path))
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of a PNR JSON document (``"pnr-json"``) or of the document printed by
+    ``filet passenger parse --json`` (``"parse"``)."""
+    definitions: dict[str, Any] = {}
+
+    def hoist(schema: dict[str, Any]) -> dict[str, Any]:
+        definitions.update(schema.pop("$defs", {}))
+        return schema
+
+    if kind == "pnr-json":
+        properties: dict[str, Any] = {
+            "format": {"const": PNR_JSON_FORMAT},
+            "version": {"const": PNR_JSON_VERSION},
+            "messages": hoist(_MESSAGES.json_schema()),
+        }
+        title = "filet PNR JSON"
+    elif kind == "parse":
+        properties = {
+            "format": {"enum": ["paxlst", "pnrgov", "pnr-json", "crossing-csv"]},
+            "manifests": hoist(_MANIFESTS.json_schema(mode="serialization")),
+            "pnr_messages": hoist(_MESSAGES.json_schema(mode="serialization")),
+            "crossings": hoist(_CROSSINGS.json_schema(mode="serialization")),
+        }
+        title = "filet passenger parse --json"
+    else:
+        raise ValueError(f"no schema named {kind!r} (pnr-json, parse)")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": title,
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
+        "$defs": definitions,
+    }

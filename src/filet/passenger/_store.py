@@ -1,0 +1,714 @@
+"""Ingestion: parsed passenger messages and crossing files into the operational store.
+
+One message is one transaction: it is stored whole or not at all. Idempotent on three levels: a
+byte-identical message is recognised by its SHA-256 and changes nothing; API travellers, flights,
+crossings and identity records are keyed on natural keys; a PNR whose content has not changed adds
+no version, while a changed PNR becomes a new version that supersedes the earlier one and keeps it
+in ``pnr_versions``. Every person appearance becomes an ``identity_records`` row for resolution.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from filet.errors import InputError, Place
+from filet.passenger._crossing import read_crossings_csv
+from filet.passenger._detect import Format, detect_format
+from filet.passenger._jsonformat import read_pnr_json
+from filet.passenger._model import ApiTraveller as ParsedApiTraveller
+from filet.passenger._model import (
+    CrossingRecord,
+    FlightManifest,
+    PnrBooking,
+    PnrMessage,
+    SsrDocs,
+    SsrRemark,
+)
+from filet.passenger._model import Flight as ParsedFlight
+from filet.passenger._paxlst import read_paxlst
+from filet.passenger._pnrgov import read_pnrgov
+from filet.security import Actor, record
+from filet.store.schema import (
+    Agency,
+    ApiTraveller,
+    BorderCrossing,
+    CrossingPoint,
+    Flight,
+    IdentityRecord,
+    InboundMessage,
+    PnrContact,
+    PnrLeg,
+    PnrPayment,
+    PnrTraveller,
+    PnrVersion,
+    TravelDocument,
+    utcnow,
+)
+from filet.store.schema import PnrBooking as StoredBooking
+
+_BOOKING = TypeAdapter(PnrBooking)
+_REMARK: TypeAdapter[Any] = TypeAdapter(SsrRemark)
+
+
+@dataclass
+class IngestSummary:
+    """What one message or file did to the store (the acknowledgement of ``POST /messages``)."""
+
+    source: str
+    format: str
+    sha256: str
+    duplicate: bool = False
+    counts: Counter[str] = field(default_factory=Counter)
+    quality_flags: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "sha256": self.sha256,
+            "duplicate": self.duplicate,
+            "counts": dict(sorted(self.counts.items())),
+            "quality_flags": dict(sorted(self.quality_flags.items())),
+            "notes": self.notes,
+        }
+
+
+def ingest_message(
+    session: Session,
+    data: bytes,
+    source: str,
+    actor: Actor,
+    received_at: dt.datetime | None = None,
+    keep_body: bool = True,
+) -> IngestSummary:
+    """Parse ``data`` (PAXLST, PNRGOV, PNR JSON or crossing CSV) and store it in ``session``.
+
+    Raises :class:`InputError` naming the place when the message cannot be used; the caller's
+    transaction then rolls back, so nothing of it is stored.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        detected: Format = detect_format(data)
+    except InputError as error:
+        raise InputError(error.message, dataclasses.replace(error.place, file=source)) from None
+    summary = IngestSummary(source=source, format=detected, sha256=digest)
+    if session.execute(select(InboundMessage.id).where(InboundMessage.sha256 == digest)).first():
+        summary.duplicate = True
+        return summary
+    when = received_at or utcnow()
+    try:
+        if detected == "paxlst":
+            parsed: list[Any] = read_paxlst(data)
+        elif detected == "pnrgov":
+            parsed = read_pnrgov(data)
+        elif detected == "pnr-json":
+            parsed = read_pnr_json(data)
+        else:
+            parsed = read_crossings_csv(data)
+    except InputError as error:
+        raise InputError(error.message, dataclasses.replace(error.place, file=source)) from None
+    inbound = InboundMessage(
+        sha256=digest,
+        format=detected,
+        reference=source[:128],
+        received_at=when,
+        size=len(data),
+        body=data if keep_body else None,
+    )
+    session.add(inbound)
+    session.flush()
+    writer = _Writer(session, inbound, summary, when)
+    if detected == "paxlst":
+        for manifest in parsed:
+            writer.manifest(manifest)
+    elif detected in ("pnrgov", "pnr-json"):
+        for message in parsed:
+            writer.pnr_message(message)
+    else:
+        for line, crossing in enumerate(parsed, start=2):
+            writer.crossing(crossing, line)
+    inbound.summary = summary.as_dict()
+    record(session, actor, "create", "inbound_message", [inbound.id], summary.as_dict())
+    return summary
+
+
+def _doc_key(doc_type: str | None, state: str | None, number: str | None) -> str | None:
+    if not number:
+        return None
+    return f"{(doc_type or '?')[:1]}:{state or '?'}:{number.upper()}"
+
+
+def _name_key(surname: str, given: str, birth: dt.date | None) -> str:
+    return f"N:{surname}:{given}:{birth.isoformat() if birth else '?'}"
+
+
+def _content_hash(payload: Any) -> str:
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Writer:
+    """Writes one inbound message's parsed content; caches look-ups within the message."""
+
+    def __init__(
+        self, session: Session, inbound: InboundMessage, summary: IngestSummary, when: dt.datetime
+    ) -> None:
+        self.session = session
+        self.inbound = inbound
+        self.summary = summary
+        self.when = when
+        self._flights: dict[tuple[str, str, str, dt.date], Flight] = {}
+        self._points: dict[str, CrossingPoint] = {}
+
+    # --- shared ---------------------------------------------------------------------------------
+
+    def flight(self, parsed: ParsedFlight, count: bool = True) -> Flight | None:
+        legs = [leg for leg in parsed.legs if leg.departure_local is not None]
+        if not legs:
+            return None
+        first, last = legs[0], parsed.legs[-1]
+        assert first.departure_local is not None
+        key = (parsed.carrier, parsed.number, first.departure_airport, first.departure_local.date())
+        cached = self._flights.get(key)
+        if cached is not None:
+            return cached
+        found = self.session.execute(
+            select(Flight).where(
+                Flight.carrier == key[0],
+                Flight.number == key[1],
+                Flight.departure_airport == key[2],
+                Flight.departure_date == key[3],
+            )
+        ).scalar_one_or_none()
+        routing = [leg.departure_airport for leg in parsed.legs] + [last.arrival_airport]
+        if found is None:
+            found = Flight(
+                carrier=key[0],
+                number=key[1],
+                departure_airport=key[2],
+                departure_date=key[3],
+                arrival_airport=last.arrival_airport,
+                departure_local=first.departure_local.isoformat(),
+                arrival_local=last.arrival_local.isoformat() if last.arrival_local else None,
+                routing=routing,
+            )
+            self.session.add(found)
+            self.session.flush()
+            if count:
+                self.summary.counts["flights_new"] += 1
+        elif len(routing) > len(found.routing or []):
+            found.routing = routing
+            found.arrival_airport = last.arrival_airport
+        self._flights[key] = found
+        return found
+
+    def identity(
+        self,
+        source_type: str,
+        source_key: str,
+        *,
+        surname: str | None,
+        given_names: str | None,
+        birth_date: dt.date | None,
+        sex: str | None,
+        nationality: str | None,
+        document_number: str | None = None,
+        document_country: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+    ) -> IdentityRecord:
+        found = self.session.execute(
+            select(IdentityRecord).where(
+                IdentityRecord.source_type == source_type, IdentityRecord.source_key == source_key
+            )
+        ).scalar_one_or_none()
+        values = {
+            "surname": surname or None,
+            "given_names": given_names or None,
+            "full_name": " ".join(p for p in (given_names, surname) if p) or None,
+            "birth_date": birth_date.isoformat() if birth_date else None,
+            "sex": sex,
+            "nationality": nationality,
+            "document_number": document_number,
+            "document_country": document_country,
+            "phone": phone,
+            "email": email,
+        }
+        if found is None:
+            found = IdentityRecord(source_type=source_type, source_key=source_key, **values)
+            self.session.add(found)
+            self.session.flush()
+            self.summary.counts["identity_records_new"] += 1
+        else:
+            for name, value in values.items():
+                setattr(found, name, value)
+        return found
+
+    # --- API ------------------------------------------------------------------------------------
+
+    def manifest(self, manifest: FlightManifest) -> None:
+        flight = self.flight(manifest.flight)
+        if flight is None:
+            raise InputError(
+                "the flight has no departure date and time (DTM+189), so it cannot be stored",
+                Place(tag="DTM", field="189"),
+            )
+        self.summary.counts["manifests"] += 1
+        for traveller in manifest.travellers:
+            self.api_traveller(flight, traveller)
+
+    def api_traveller(self, flight: Flight, parsed: ParsedApiTraveller) -> None:
+        name = parsed.name
+        document = parsed.documents[0] if parsed.documents else None
+        key = (
+            _doc_key(document.doc_type, document.issuing_state, document.number)
+            if document
+            else None
+        ) or _name_key(name.normalised_surname, name.normalised_given_names, parsed.birth_date)
+        values: dict[str, Any] = {
+            "message_id": self.inbound.id,
+            "surname": name.normalised_surname,
+            "given_names": name.normalised_given_names,
+            "name_as_sent": f"{name.surname}:{name.given_names}",
+            "sex": parsed.sex,
+            "birth_date": parsed.birth_date.isoformat() if parsed.birth_date else None,
+            "nationality": parsed.nationality,
+            "residence_country": parsed.residence_country,
+            "embarkation": parsed.embarkation,
+            "debarkation": parsed.debarkation,
+            "document_type": document.doc_type if document else None,
+            "document_number": document.number if document else None,
+            "document_country": document.issuing_state if document else None,
+            "document_expiry": document.expiry.isoformat()
+            if document and document.expiry
+            else None,
+            "pnr_locator": parsed.pnr_locator,
+            "seat": parsed.seat,
+            "bags": parsed.bags_count,
+            "quality_flags": list(parsed.quality_flags),
+        }
+        for flag in parsed.quality_flags:
+            self.summary.quality_flags[flag] += 1
+        found = self.session.execute(
+            select(ApiTraveller).where(
+                ApiTraveller.flight_id == flight.id,
+                ApiTraveller.role == parsed.role,
+                ApiTraveller.traveller_key == key,
+            )
+        ).scalar_one_or_none()
+        if found is None:
+            found = ApiTraveller(flight_id=flight.id, role=parsed.role, traveller_key=key, **values)
+            self.session.add(found)
+            self.summary.counts["api_travellers_new"] += 1
+        else:
+            for column, value in values.items():
+                setattr(found, column, value)
+            self.summary.counts["api_travellers_updated"] += 1
+        identity = self.identity(
+            "api",
+            f"{flight.id}:{parsed.role}:{key}",
+            surname=name.normalised_surname,
+            given_names=name.normalised_given_names,
+            birth_date=parsed.birth_date,
+            sex=parsed.sex,
+            nationality=parsed.nationality,
+            document_number=document.number if document else None,
+            document_country=document.issuing_state if document else None,
+        )
+        found.identity_record_id = identity.id
+        if document and document.issuing_state:
+            self.document(
+                document.doc_type,
+                document.issuing_state,
+                document.number,
+                document.expiry,
+                identity,
+            )
+        found.pnr_traveller_id = self._pnr_match(flight, found)
+
+    def _pnr_match(self, flight: Flight, traveller: ApiTraveller) -> int | None:
+        """The PNR traveller on the same flight with the same locator and name, if any."""
+        if not traveller.pnr_locator:
+            return None
+        candidates = self.session.execute(
+            select(PnrTraveller)
+            .join(StoredBooking, StoredBooking.id == PnrTraveller.booking_id)
+            .join(PnrLeg, PnrLeg.booking_id == StoredBooking.id)
+            .where(StoredBooking.locator == traveller.pnr_locator, PnrLeg.flight_id == flight.id)
+        ).scalars()
+        for candidate in candidates:
+            if candidate.surname == traveller.surname and (
+                not candidate.given_names
+                or not traveller.given_names
+                or candidate.given_names.split()[0] == traveller.given_names.split()[0]
+            ):
+                return candidate.id
+        return None
+
+    def document(
+        self,
+        doc_type: str | None,
+        state: str,
+        number: str,
+        expiry: dt.date | None,
+        holder: IdentityRecord | None,
+    ) -> TravelDocument:
+        kind = (doc_type or "P")[:1]
+        found = self.session.execute(
+            select(TravelDocument).where(
+                TravelDocument.issuing_state == state,
+                TravelDocument.document_type == kind,
+                TravelDocument.number == number.upper(),
+            )
+        ).scalar_one_or_none()
+        if found is None:
+            found = TravelDocument(
+                document_type=kind,
+                issuing_state=state,
+                number=number.upper(),
+                expiry_date=expiry,
+                holder_record_id=holder.id if holder else None,
+            )
+            self.session.add(found)
+            self.session.flush()
+        return found
+
+    # --- PNR ------------------------------------------------------------------------------------
+
+    def pnr_message(self, message: PnrMessage) -> None:
+        self.summary.counts["pnr_messages"] += 1
+        self.flight(message.flight)
+        for booking in message.bookings:
+            self.booking(booking, message.flight.carrier)
+
+    def booking(self, parsed: PnrBooking, default_carrier: str) -> None:
+        carrier = (parsed.locator_carrier or default_carrier)[:3]
+        content = _BOOKING.dump_python(parsed, mode="json")
+        digest = _content_hash(content)
+        found = self.session.execute(
+            select(StoredBooking).where(
+                StoredBooking.carrier == carrier, StoredBooking.locator == parsed.record_locator
+            )
+        ).scalar_one_or_none()
+        if found is not None:
+            latest = self.session.execute(
+                select(PnrVersion)
+                .where(PnrVersion.booking_id == found.id)
+                .order_by(PnrVersion.version.desc())
+                .limit(1)
+            ).scalar_one()
+            if _content_hash(latest.content) == digest:
+                self.summary.counts["bookings_unchanged"] += 1
+                return
+            if found.masked_at is not None:
+                raise InputError(
+                    f"booking {carrier} {parsed.record_locator} is masked under the retention "
+                    "rules and cannot be updated",
+                    Place(tag="RCI", field="record locator"),
+                )
+            found.version += 1
+            self._clear_children(found)
+            self.summary.counts["bookings_superseded"] += 1
+        else:
+            found = StoredBooking(
+                carrier=carrier, locator=parsed.record_locator, received_at=self.when
+            )
+            self.session.add(found)
+            self.summary.counts["bookings_new"] += 1
+        found.created_on = _utc(parsed.created)
+        found.last_modified = _utc(parsed.last_changed)
+        found.received_at = self.when
+        found.split_from = parsed.split_references[0] if parsed.split_references else None
+        found.party_size = next(
+            (leg.party_size for leg in parsed.itinerary if leg.party_size), None
+        ) or len([t for t in parsed.travellers if t.traveller_type != "IN"])
+        found.one_way = _one_way(parsed)
+        found.remarks = [_REMARK.dump_python(r, mode="json") for r in parsed.remarks] + [
+            {"code": "TEXT", "text": t} for t in parsed.free_text
+        ]
+        found.agency_id = self._agency(parsed)
+        self.session.flush()
+        self.session.add(
+            PnrVersion(
+                booking_id=found.id,
+                version=found.version,
+                message_id=self.inbound.id,
+                received_at=self.when,
+                content=content,
+            )
+        )
+        self._booking_children(found, parsed)
+
+    def _clear_children(self, booking: StoredBooking) -> None:
+        for model in (PnrLeg, PnrContact, PnrPayment):
+            for row in self.session.execute(
+                select(model).where(model.booking_id == booking.id)
+            ).scalars():
+                self.session.delete(row)
+        self.session.flush()
+
+    def _agency(self, parsed: PnrBooking) -> int | None:
+        agency = parsed.agency
+        if agency is None:
+            return None
+        code = agency.agency_id or (
+            f"{agency.airline or ''}:{agency.location or ''}" if agency.airline else None
+        )
+        if not code:
+            return None
+        found = self.session.execute(select(Agency).where(Agency.code == code)).scalar_one_or_none()
+        if found is None:
+            found = Agency(
+                code=code,
+                name=agency.agent or "",
+                city=agency.agency_location or agency.location,
+                country=agency.country,
+            )
+            self.session.add(found)
+            self.session.flush()
+            self.summary.counts["agencies_new"] += 1
+        return found.id
+
+    def _booking_children(self, booking: StoredBooking, parsed: PnrBooking) -> None:
+        docs = {r.traveller_ref: r for r in parsed.remarks if isinstance(r, SsrDocs)}
+        phones = [c for c in parsed.contacts if c.kind == "phone"]
+        emails = [c for c in parsed.contacts if c.kind == "email"]
+        existing = {
+            t.reference: t
+            for t in self.session.execute(
+                select(PnrTraveller).where(PnrTraveller.booking_id == booking.id)
+            ).scalars()
+        }
+        seen: set[str] = set()
+        for index, traveller in enumerate(parsed.travellers, start=1):
+            reference = traveller.traveller_ref or traveller.unique_ref or str(index)
+            seen.add(reference)
+            ssr = next((r for r in traveller.remarks if isinstance(r, SsrDocs)), None) or docs.get(
+                traveller.traveller_ref
+            )
+            for flag in traveller.quality_flags:
+                self.summary.quality_flags[flag] += 1
+            row = existing.get(reference) or PnrTraveller(
+                booking_id=booking.id, reference=reference
+            )
+            row.surname = traveller.name.normalised_surname
+            row.given_names = traveller.name.normalised_given_names
+            row.name_as_sent = f"{traveller.name.surname}:{traveller.name.given_names}"
+            row.infant = traveller.traveller_type == "IN"
+            row.birth_date = ssr.birth_date.isoformat() if ssr and ssr.birth_date else None
+            row.sex = ssr.sex if ssr else None
+            row.nationality = ssr.nationality if ssr else None
+            row.document_type = ssr.doc_type if ssr else None
+            row.document_number = ssr.number if ssr else None
+            row.document_country = ssr.issuing_state if ssr else None
+            row.frequent_flyer = (
+                f"{traveller.frequent_flyer[0].airline}{traveller.frequent_flyer[0].number}"
+                if traveller.frequent_flyer
+                else None
+            )
+            if row.id is None:
+                self.session.add(row)
+                self.summary.counts["pnr_travellers_new"] += 1
+            self.session.flush()
+            identity = self.identity(
+                "pnr",
+                f"{booking.carrier}:{booking.locator}:{reference}",
+                surname=row.surname,
+                given_names=row.given_names,
+                birth_date=ssr.birth_date if ssr else None,
+                sex=row.sex,
+                nationality=row.nationality,
+                document_number=row.document_number,
+                document_country=row.document_country,
+                phone=_first(p.normalised or p.value for p in phones),
+                email=_first(e.normalised or e.value for e in emails),
+            )
+            row.identity_record_id = identity.id
+        for reference, row in existing.items():
+            if reference not in seen:
+                self.session.delete(row)
+        for seq, leg in enumerate(parsed.itinerary, start=1):
+            flight = self.flight(leg.flight, count=False)
+            first = leg.flight.legs[0] if leg.flight.legs else None
+            last = leg.flight.legs[-1] if leg.flight.legs else None
+            self.session.add(
+                PnrLeg(
+                    booking_id=booking.id,
+                    seq=seq,
+                    flight_id=flight.id if flight else None,
+                    carrier=leg.flight.carrier,
+                    number=leg.flight.number,
+                    departure_airport=first.departure_airport if first else "",
+                    arrival_airport=last.arrival_airport if last else "",
+                    departure_local=(
+                        first.departure_local.isoformat()
+                        if first and first.departure_local
+                        else None
+                    ),
+                    arrival_local=(
+                        last.arrival_local.isoformat() if last and last.arrival_local else None
+                    ),
+                    status=leg.status,
+                )
+            )
+        for contact in parsed.contacts:
+            self.session.add(
+                PnrContact(
+                    booking_id=booking.id,
+                    kind=contact.kind,
+                    value=(contact.normalised or contact.value)[:300],
+                    as_sent=contact.value,
+                )
+            )
+        for address in parsed.addresses:
+            text = ", ".join(
+                p for p in (address.street, address.city, address.postal_code, address.country) if p
+            )
+            if text:
+                self.session.add(
+                    PnrContact(
+                        booking_id=booking.id,
+                        kind="address",
+                        value=text.upper()[:300],
+                        as_sent=text,
+                    )
+                )
+        for payment in parsed.payments:
+            card = payment.card_number_masked
+            fingerprint = (
+                hashlib.sha256(
+                    f"{payment.card_vendor or ''}|{card}|{payment.card_expiry or ''}".encode()
+                ).hexdigest()
+                if card
+                else None
+            )
+            self.session.add(
+                PnrPayment(
+                    booking_id=booking.id,
+                    method=payment.form[:4],
+                    card_masked=card,
+                    card_fingerprint=fingerprint,
+                    amount=payment.amount,
+                    payer_name=payment.payer_name,
+                    payer_phone=payment.payer_phone,
+                    payer_address=payment.payer_address,
+                )
+            )
+        self.session.flush()
+
+    # --- crossings ------------------------------------------------------------------------------
+
+    def point(self, code: str, mode: str) -> CrossingPoint:
+        cached = self._points.get(code)
+        if cached is not None:
+            return cached
+        found = self.session.execute(
+            select(CrossingPoint).where(CrossingPoint.code == code)
+        ).scalar_one_or_none()
+        if found is None:
+            found = CrossingPoint(code=code, name=code, country="XXX", kind=mode)
+            self.session.add(found)
+            self.session.flush()
+            self.summary.notes.append(
+                f"new crossing point {code}: give its name, country and coordinates with "
+                "`filet crossing-points import`"
+            )
+        self._points[code] = found
+        return found
+
+    def crossing(self, parsed: CrossingRecord, line: int) -> None:
+        point = self.point(parsed.crossing_point, parsed.mode)
+        document = parsed.document
+        who = (
+            _doc_key(document.doc_type, document.issuing_state, document.number)
+            if document
+            else None
+        ) or _name_key(
+            parsed.name.normalised_surname, parsed.name.normalised_given_names, parsed.birth_date
+        )
+        key = hashlib.sha256(
+            f"{point.code}|{parsed.direction}|{parsed.time.isoformat()}|{who}".encode()
+        ).hexdigest()[:40]
+        if self.session.execute(
+            select(BorderCrossing.id).where(BorderCrossing.crossing_key == key)
+        ).first():
+            self.summary.counts["crossings_already_stored"] += 1
+            return
+        identity = self.identity(
+            "crossing",
+            key,
+            surname=parsed.name.normalised_surname,
+            given_names=parsed.name.normalised_given_names,
+            birth_date=parsed.birth_date,
+            sex=parsed.sex,
+            nationality=parsed.nationality,
+            document_number=document.number if document else None,
+            document_country=document.issuing_state if document else None,
+        )
+        stored_document = (
+            self.document(
+                document.doc_type,
+                document.issuing_state,
+                document.number,
+                document.expiry,
+                identity,
+            )
+            if document and document.issuing_state
+            else None
+        )
+        for flag in parsed.quality_flags:
+            self.summary.quality_flags[flag] += 1
+        self.session.add(
+            BorderCrossing(
+                crossing_key=key,
+                identity_record_id=identity.id,
+                document_id=stored_document.id if stored_document else None,
+                crossing_point_id=point.id,
+                direction=parsed.direction,
+                at=_utc(parsed.time),
+                mode=parsed.mode,
+                carrier=parsed.carrier,
+                voyage=parsed.voyage,
+                vehicle=parsed.vehicle_registration,
+                officer=parsed.officer_id,
+                decision=parsed.decision or "admitted",
+                reasons=list(parsed.decision_reasons),
+                companions_ref=parsed.companions_ref,
+                check_result={
+                    "source": "file",
+                    "line": line,
+                    "quality_flags": parsed.quality_flags,
+                },
+            )
+        )
+        self.summary.counts["crossings_new"] += 1
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """PNR history times are GMT (PNRGOV ``DAT``); a time without a zone is taken as UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _first(values: Iterable[str | None]) -> str | None:
+    return next((v for v in values if v), None)
+
+
+def _one_way(parsed: PnrBooking) -> bool | None:
+    legs = [leg.flight.legs for leg in parsed.itinerary if leg.flight.legs]
+    if not legs:
+        return None
+    return legs[0][0].departure_airport != legs[-1][-1].arrival_airport

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from filet.store.schema._base import Base, CreatedMixin, IdMixin
@@ -27,6 +27,9 @@ class ProtectionCase(IdMixin, CreatedMixin, Base):
     guardian: Mapped[str | None] = mapped_column(String(200))
     asylum_wish: Mapped[bool] = mapped_column(default=False)
     offence_hypothesis: Mapped[str | None] = mapped_column(String(32))
+    indicators: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    asylum_resolved_at: Mapped[dt.datetime | None]
+    asylum_outcome: Mapped[str | None] = mapped_column(String(32))
     detained_at: Mapped[dt.datetime | None]
     consular_rights_told_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
@@ -122,3 +125,39 @@ class Referral(IdMixin, CreatedMixin, Base):
     consent_override_reason: Mapped[str | None] = mapped_column(Text)
     referred_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     history: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class ProtectionTrigger(IdMixin, CreatedMixin, Base):
+    """An automatic trigger that opened or joined a case; one per kind per case (idempotency)."""
+
+    __tablename__ = "protection_triggers"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("protection_cases.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(128), default="")
+    observed_at: Mapped[dt.datetime]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (UniqueConstraint("case_id", "kind"),)
+
+
+class ProtectionEvent(IdMixin, CreatedMixin, Base):
+    """The history of a case: hypothesis changes with evidence, actions, rules applied, journey
+    events and perpetrators as the person described them, closure. Numbered per case."""
+
+    __tablename__ = "protection_events"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("protection_cases.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(24))
+    at: Mapped[dt.datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)

@@ -1,0 +1,77 @@
+"""Benchmark of the synthetic world generator: travellers per second, peak memory, bytes written.
+
+    python benchmarks/bench_synth.py [--travellers N] [--months N] [--scenario NAME] [--seed N]
+
+The target (issue 5) is one million travellers over 12 months in under 10 minutes and under 4 GB.
+There is no peer generator to compare with; the figures are printed with the share of the time
+spent in filet's own message and MRZ writers, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from filet.synth import generate, load_scenario
+
+_WRITERS = {
+    "write_paxlst": "PAXLST writer",
+    "write_pnrgov": "PNRGOV writer",
+    "write_crossings_csv": "crossing CSV writer",
+    "write_mrz": "MRZ writer",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--travellers", type=int, default=20_000)
+    parser.add_argument("--months", type=int, default=3)
+    parser.add_argument("--scenario", default="laptop")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile", action="store_true", help="also print the writers' share (slower run)"
+    )
+    args = parser.parse_args()
+    scenario = load_scenario(args.scenario)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "world"
+        profiler = cProfile.Profile() if args.profile else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        summary = generate(
+            scenario, out, seed=args.seed, travellers=args.travellers, months=args.months
+        )
+        if profiler:
+            profiler.disable()
+        elapsed = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"scenario            {scenario.name}, seed {args.seed}, {args.months} months")
+    print(f"travellers          {summary.travellers:,}")
+    print(f"  smuggled migrants {summary.smuggled_migrants:,} in {summary.operations} operations")
+    print(f"flights written     {summary.flights:,} (API records {summary.api_records:,})")
+    print(f"bookings            {summary.bookings:,}")
+    print(f"crossings           {summary.crossings:,}")
+    print(f"elapsed             {elapsed:.1f} s")
+    print(f"travellers/second   {summary.travellers / elapsed:,.0f}")
+    print(f"peak memory         {peak_mib:,.0f} MiB")
+    print(f"bytes written       {summary.bytes_written:,}")
+    projected = 1_000_000 / (summary.travellers / elapsed)
+    print(f"projected 1M        {projected / 60:.1f} min at this rate (target 10 min)")
+    if profiler:
+        stats = pstats.Stats(profiler)
+        total = sum(v[3] for k, v in stats.stats.items() if k[2] == "generate")  # type: ignore[attr-defined]
+        for key, value in stats.stats.items():  # type: ignore[attr-defined]
+            if key[2] in _WRITERS and total:
+                print(f"  {_WRITERS[key[2]]:<20} {100 * value[3] / total:5.1f} % of the time")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,7 @@ from filet.names._lexicon import canonical_form, lexicon, native_key, token_bits
 from filet.names._phonetic import phonetic_key, skeleton
 from filet.names._script import UNKNOWN, detect_script
 from filet.names._settings import DEFAULT_SETTINGS, NameMatchSettings
-from filet.names._translit import ABJAD_SCRIPTS, latin_forms
+from filet.names._translit import ABJAD_SCRIPTS, cyrillic_transform, latin_forms
 
 _SPLIT = re.compile(r"[\s,;:.\-_–—/()\[\]\"]+")
 _APOSTROPHES = re.compile("['’‘`ʿʾ´]")
@@ -148,6 +148,7 @@ def _tokenise(text: str, field_name: str) -> list[_Token]:
     rules = _data.particles()
     text = unicodedata.normalize("NFKC", text)
     text = _GEEZ_WOLDE_ABBREVIATION.sub("ወልደ", text)
+    transform = cyrillic_transform(text)
     tokens: list[_Token] = []
     for raw in text.replace("<", " ").split():
         if raw.lower().rstrip(".") in rules.titles:
@@ -173,9 +174,8 @@ def _tokenise(text: str, field_name: str) -> list[_Token]:
                     glued = False
             else:
                 glued = False
-            tokens.append(
-                _Token(piece, field_name, script, latin_forms(piece, script), glued=glued)
-            )
+            forms = latin_forms(piece, script, transform)
+            tokens.append(_Token(piece, field_name, script, forms, glued=glued))
     for token in tokens:
         if token.kind != "name":
             continue
@@ -336,9 +336,15 @@ def _infer_culture(parts: list[NamePart], script: str, explicit: str | None) -> 
     if any(part.form.endswith(rules.patronymic_suffixes) for part in names[1:]):
         return "slavic"
     votes: dict[str, float] = {}
+    # The culture of the script is the prior (Latin: western); names vote against it.
+    for culture in rules.cultures.values():
+        if script in culture.scripts:
+            votes[culture.key] = 0.5
     marks = _data.particles().marks
     if any(part.role is NameRole.PARTICLE and marks.get(part.form) == "father" for part in parts):
-        votes["arab"] = 1.0  # a nasab (bin, ibn, bint) marks an Arabic name chain
+        votes["arab"] = (
+            votes.get("arab", 0.0) + 1.0
+        )  # a nasab (bin, ibn, bint) marks an Arabic chain
     for part in names:
         seen: set[str] = set()
         for symbol in part.symbols:
@@ -346,8 +352,9 @@ def _infer_culture(parts: list[NamePart], script: str, explicit: str | None) -> 
         for culture_key in seen:
             votes[culture_key] = votes.get(culture_key, 0.0) + 1.0 / len(seen)
     if votes:
-        best, score = max(votes.items(), key=lambda item: item[1])
-        if score >= 0.25:
+        # Ties go to the culture listed first in cultures.yaml, so analysis is deterministic.
+        best = max(rules.cultures, key=lambda key: votes.get(key, 0.0))
+        if votes.get(best, 0.0) >= 0.25:
             return best
     for culture in rules.cultures.values():
         if script in culture.scripts:

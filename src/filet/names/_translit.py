@@ -125,25 +125,28 @@ def _indic_form(token: str, script: str) -> str:
     return _ascii(latin)
 
 
-def _cyrillic_form(token: str) -> str:
-    lowered = token.lower()
+def cyrillic_transform(text: str) -> str:
+    """The ICU transform for a Cyrillic name, chosen from the letters of the whole name
+    (Юрій Мельник is Ukrainian although Мельник alone could be Russian)."""
+    lowered = text.lower()
     if any(char in lowered for char in "іїєґ"):
-        transform = "Ukrainian-Latin/BGN"
-    elif "ў" in lowered:
-        transform = "Belarusian-Latin/BGN"
-    elif any(char in lowered for char in "ђћџљњј"):
-        transform = "Serbian-Latin/BGN"
-    else:
-        transform = "Russian-Latin/BGN"
-    return _ascii(_icu(token, transform))
+        return "Ukrainian-Latin/BGN"
+    if "ў" in lowered:
+        return "Belarusian-Latin/BGN"
+    if any(char in lowered for char in "ђћџљњј"):
+        return "Serbian-Latin/BGN"
+    return "Russian-Latin/BGN"
 
 
 @lru_cache(maxsize=65536)
-def latin_forms(token: str, script: str | None = None) -> tuple[str, ...]:
+def latin_forms(
+    token: str, script: str | None = None, cyrillic: str | None = None
+) -> tuple[str, ...]:
     """Latin spellings of one token: lower-case ASCII letters, the usual reading first.
 
     Abjad tokens get a second reading of their ambiguous letters; Latin tokens with umlauts get
-    the ICAO two-letter spelling too (Müller → muller, mueller).
+    the ICAO two-letter spelling too (Müller → muller, mueller). ``cyrillic`` is the transform
+    chosen for the whole name (:func:`cyrillic_transform`); by default, from the token alone.
     """
     script = script or detect_script(token)
     forms: list[str]
@@ -157,7 +160,7 @@ def latin_forms(token: str, script: str | None = None) -> tuple[str, ...]:
     elif script == "Ethiopic":
         forms = [_ethiopic_form(token)]
     elif script == "Cyrillic":
-        forms = [_cyrillic_form(token)]
+        forms = [_ascii(_icu(token, cyrillic or cyrillic_transform(token)))]
     elif script == "Greek":
         forms = [_ascii(_icu(token, "Greek-Latin/UNGEGN"))]
     elif script in ("Devanagari", "Bengali"):
@@ -176,8 +179,9 @@ def transliterate(text: str) -> str:
     :func:`filet.names.analyse` for the common romanisations of known names.
     """
     out: list[str] = []
+    transform = cyrillic_transform(text)
     for token in text.split():
-        forms = latin_forms(token)
+        forms = latin_forms(token, None, transform)
         if not forms:
             continue
         form = forms[0]

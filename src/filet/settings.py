@@ -76,6 +76,16 @@ class Settings(BaseSettings):
         le=1,
         description="Match probability from which two records are one person.",
     )
+    identity_max_block_size: int = Field(
+        default=300,
+        ge=2,
+        description="Identity blocking: a blocking key shared by more records than this is not used.",
+    )
+    identity_rare_name_bits: float = Field(
+        default=12.0,
+        ge=0,
+        description="Identity: information (bits, from name frequencies) from which a name is rare.",
+    )
     risk_alert_threshold: float = Field(
         default=1.0,
         ge=0,
@@ -89,6 +99,15 @@ class Settings(BaseSettings):
     )
     disclosure_min_cell: int = Field(
         default=11, ge=1, description="Smallest count a released statistic may show."
+    )
+    disclosure_rounding_base: int = Field(
+        default=5, ge=1, description="Released counts are rounded to a multiple of this."
+    )
+    privacy_budget_epsilon: float = Field(
+        default=2.0, gt=0, description="Total epsilon of each dataset's differential-privacy budget."
+    )
+    privacy_budget_delta: float = Field(
+        default=1e-5, ge=0, lt=1, description="Total delta of each dataset's differential-privacy budget."
     )
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, description="Port the web server listens on.")

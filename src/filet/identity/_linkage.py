@@ -1,0 +1,216 @@
+"""Scoring candidate pairs with Splink on DuckDB or Spark, and training the model.
+
+One :class:`PairScorer` per run: it registers the prepared records with the engine's Splink
+database API, builds the filet model (:mod:`filet.identity._model`) in the engine's SQL dialect,
+and returns the scored pairs above a floor with their explanation. The engine is a parameter;
+the model, the blocking rules and the SQL are the same on both.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+from splink import DuckDBAPI, Linker, block_on
+from splink.internals.database_api import DatabaseAPISubClass
+
+from filet.errors import InputError, Place
+from filet.identity._explain import Explanation, explain_row
+from filet.identity._features import BLOCKING_KEYS
+from filet.identity._model import TF_MIN_RECORDS, ModelParameters, settings_for
+
+Engine = Literal["duckdb", "spark"]
+
+#: Pairs scored below this match weight are not kept (they are not evidence of anything).
+LINK_FLOOR_WEIGHT = -5.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """Two records, the match weight and probability of their being one person, and why."""
+
+    record_a: str
+    record_b: str
+    match_weight: float
+    match_probability: float
+    explanation: Explanation
+
+
+def spark_available() -> str | None:
+    """``None`` when PySpark and Java are usable here, else the reason they are not."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install 'filet[spark]')"
+    import shutil
+
+    if shutil.which("java") is None:
+        return "Java is not on PATH (Spark needs a Java runtime)"
+    return None
+
+
+_SPARK: Any = None
+
+
+def spark_session() -> Any:
+    """A local-mode Spark session shared by this process (started on first use)."""
+    global _SPARK
+    if _SPARK is None:
+        reason = spark_available()
+        if reason is not None:
+            raise InputError(f"the Spark engine is not available: {reason}", Place(field="engine"))
+        from pyspark.sql import SparkSession
+
+        _SPARK = (
+            SparkSession.builder.master("local[2]")
+            .appName("filet-identity")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "1g")
+            .getOrCreate()
+        )
+        _SPARK.sparkContext.setLogLevel("ERROR")
+        _SPARK.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="filet-spark-"))
+    return _SPARK
+
+
+def _database_api(engine: Engine) -> DatabaseAPISubClass:
+    if engine == "duckdb":
+        return DuckDBAPI()
+    if engine == "spark":
+        from splink import SparkAPI
+
+        return SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=spark_session(), break_lineage_method="persist"
+        )
+    raise InputError(f"unknown engine {engine!r}; expected duckdb or spark", Place(field="engine"))
+
+
+def _table(frame: pd.DataFrame, engine: Engine) -> Any:
+    if engine == "spark":
+        from pyspark.sql import types as spark_types
+
+        fields = []
+        for column in frame.columns:
+            if column == "name_tokens":
+                kind: Any = spark_types.ArrayType(spark_types.StringType())
+            elif column in ("name_rare", "birth_conventional", "is_new"):
+                kind = spark_types.IntegerType()
+            else:
+                kind = spark_types.StringType()
+            fields.append(spark_types.StructField(column, kind, True))
+        rows = [
+            tuple(
+                None if value is None or (not isinstance(value, list) and pd.isna(value)) else value
+                for value in row
+            )
+            for row in frame.itertuples(index=False, name=None)
+        ]
+        return spark_session().createDataFrame(rows, schema=spark_types.StructType(fields))
+    return frame
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    splink_logger = logging.getLogger("splink")
+    before = splink_logger.level
+    splink_logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        splink_logger.setLevel(before)
+
+
+class PairScorer:
+    """Scores candidate pairs of prepared records with the filet model on one engine."""
+
+    def __init__(self, parameters: ModelParameters, engine: Engine = "duckdb") -> None:
+        self.parameters = parameters
+        self.engine: Engine = engine
+
+    def _linker(self, frame: pd.DataFrame, *, new_only: bool = False) -> Linker:
+        settings = settings_for(
+            self.parameters,
+            dialect=self.engine,
+            term_frequencies=len(frame) >= TF_MIN_RECORDS,
+        )
+        if new_only:
+            # Incremental linking: only pairs with at least one new record are compared.
+            settings["blocking_rules_to_generate_predictions"] = [
+                {
+                    "blocking_rule": f"l.{key} = r.{key} AND (l.is_new = 1 OR r.is_new = 1)",
+                    "sql_dialect": self.engine,
+                }
+                for key in BLOCKING_KEYS
+            ]
+        db_api = _database_api(self.engine)
+        table = db_api.register(_table(frame, self.engine))
+        return Linker(table, settings, log_level=None)
+
+    def score(
+        self, frame: pd.DataFrame, *, new_only: bool = False, floor: float = LINK_FLOOR_WEIGHT
+    ) -> list[ScoredPair]:
+        """Every blocked pair of ``frame`` scoring at least ``floor``, with its explanation.
+
+        With ``new_only`` the frame carries an ``is_new`` column and only pairs touching a new
+        record are generated (the old records' pairs were scored before).
+        """
+        if len(frame) < 2:
+            return []
+        with _quiet():
+            linker = self._linker(frame, new_only=new_only)
+            predictions = linker.inference.predict(
+                threshold_match_weight=floor, warning_mode="never"
+            )
+            rows = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+            settings = linker._settings_obj
+        comparisons = settings.comparisons
+        pairs = []
+        for row in rows.to_dict("records"):
+            first, second = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
+            pairs.append(
+                ScoredPair(
+                    first,
+                    second,
+                    float(row["match_weight"]),
+                    float(row["match_probability"]),
+                    explain_row(row, comparisons, self.parameters),
+                )
+            )
+        return pairs
+
+    def train(self, frame: pd.DataFrame, *, source: str, seed: int = 7) -> ModelParameters:
+        """Estimate the model's parameters on ``frame``: u by random sampling, m by EM.
+
+        The prior is estimated from the pairs that share a document number or a full name and
+        date of birth (assumed 60 % recall).
+        """
+        with _quiet():
+            linker = self._linker(frame)
+            linker.training.estimate_probability_two_random_records_match(
+                [block_on("document_number"), block_on("name_canon", "birth_date")], recall=0.6
+            )
+            linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+            for rule in (
+                block_on("birth_date"),
+                block_on("name_canon"),
+                block_on("document_number"),
+            ):
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            trained = linker.misc.save_model_to_json()
+        parameters = ModelParameters.from_splink(trained, source=source)
+        # Levels EM could not see keep their default figures.
+        for comparison, levels in self.parameters.levels.items():
+            for label, figures in levels.items():
+                found = parameters.levels.setdefault(comparison, {}).get(label)
+                if found is None or any(math.isnan(value) for value in found.values()):
+                    parameters.levels[comparison][label] = dict(figures)
+        return parameters

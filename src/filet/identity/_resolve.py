@@ -1,0 +1,115 @@
+"""Identity resolution over a table of records: prepare, score, cluster — full or incremental."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from filet.identity._cluster import Clustering, Judgement, Link, cluster_links
+from filet.identity._features import add_blocking_keys, prepare_records
+from filet.identity._linkage import Engine, PairScorer, ScoredPair
+from filet.identity._model import ModelParameters
+from filet.settings import Settings, get_settings
+
+
+@dataclass(slots=True)
+class Resolution:
+    """The outcome of a run: the scored links and the clustering of the records into persons."""
+
+    links: list[ScoredPair]
+    clustering: Clustering
+    threshold: float
+
+    def strongest_link(self) -> dict[str, float]:
+        """Per record, the probability of its strongest accepted link (0 for a lone record)."""
+        return {
+            record: self.clustering.confidence.get(record, 0.0)
+            for record in self.clustering.cluster_of
+        }
+
+
+def _as_links(pairs: Iterable[ScoredPair]) -> list[Link]:
+    return [
+        Link(pair.record_a, pair.record_b, pair.match_probability, pair.match_weight)
+        for pair in pairs
+    ]
+
+
+class IdentityResolver:
+    """Resolves identity records into persons with the filet model on one engine.
+
+    ``records`` frames have a ``record_id`` column and any of the record fields
+    (:data:`filet.identity.RECORD_FIELDS`).
+    """
+
+    def __init__(
+        self,
+        parameters: ModelParameters | None = None,
+        *,
+        engine: Engine = "duckdb",
+        settings: Settings | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.parameters = parameters or ModelParameters.default()
+        self.engine: Engine = engine
+        self.threshold = (
+            threshold if threshold is not None else self.settings.identity_match_threshold
+        )
+        self._scorer = PairScorer(self.parameters, engine)
+
+    def prepare(self, records: pd.DataFrame) -> pd.DataFrame:
+        """The linkage table of ``records`` (names analysed, dates split, blocking keys capped)."""
+        return prepare_records(
+            records,
+            max_block_size=self.settings.identity_max_block_size,
+            rare_name_bits=self.settings.identity_rare_name_bits,
+        )
+
+    def resolve(self, records: pd.DataFrame, judgements: Iterable[Judgement] = ()) -> Resolution:
+        """Link every record with every other (by blocking) and cluster them into persons."""
+        frame = self.prepare(records)
+        pairs = self._scorer.score(frame)
+        clustering = cluster_links(
+            frame["unique_id"].tolist(),
+            _as_links(pairs),
+            threshold=self.threshold,
+            judgements=judgements,
+        )
+        return Resolution(pairs, clustering, self.threshold)
+
+    def link_new(
+        self,
+        existing: pd.DataFrame,
+        person_of: Mapping[str, str],
+        new: pd.DataFrame,
+        judgements: Iterable[Judgement] = (),
+    ) -> Resolution:
+        """Link ``new`` records to ``existing`` ones (resolved into ``person_of``) and each other.
+
+        Only pairs touching a new record are scored; existing persons stay together (unless a
+        "not same" judgement separates them) and new records join them or form new persons.
+        """
+        frame = pd.concat(
+            [self.prepare(existing).assign(is_new=0), self.prepare(new).assign(is_new=1)],
+            ignore_index=True,
+        )
+        frame = add_blocking_keys(frame, self.settings.identity_max_block_size)
+        pairs = self._scorer.score(frame, new_only=True)
+        groups: dict[str, list[str]] = {}
+        for record, person in person_of.items():
+            groups.setdefault(person, []).append(record)
+        clustering = cluster_links(
+            frame["unique_id"].tolist(),
+            _as_links(pairs),
+            threshold=self.threshold,
+            judgements=judgements,
+            known_groups=groups.values(),
+        )
+        return Resolution(pairs, clustering, self.threshold)
+
+    def train(self, records: pd.DataFrame, *, source: str) -> ModelParameters:
+        """Estimate the model's parameters on ``records`` (see ``PairScorer.train``)."""
+        return self._scorer.train(self.prepare(records), source=source)

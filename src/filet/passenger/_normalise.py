@@ -15,6 +15,8 @@ from functools import cache
 import phonenumbers
 from anyascii import anyascii
 
+from filet.passenger._codes import codes
+
 _FLIGHT_DIGITS = re.compile(r"^(\d{1,5})([A-Z]?)$")
 # a carrier designator has at least one letter: IATA two characters, ICAO three letters
 _FLIGHT_PREFIXED = re.compile(r"^((?=[A-Z0-9]{0,2}[A-Z])[A-Z0-9]{2}[A-Z]?)\s*(\d{1,5})([A-Z]?)$")
@@ -33,21 +35,16 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-_TITLES = {"MR", "MRS", "MS", "MISS", "MSTR", "DR", "PROF", "REV", "CHD", "INF"}
-# airline systems glue the title to the given name (``JOHNMR``); only these are cut when glued,
-# longest first (``MS`` is not: it ends real names such as ``WILLIAMS``)
-_GLUED_TITLES = ("MSTR", "MISS", "MRS", "MR")
-
-
 def normalise_given_names(names: str) -> str:
     """Given names normalised like :func:`normalise_name`, without a trailing title
     (``JOHN MR``, ``JOHNMR`` and ``John`` all become ``JOHN``)."""
+    tables = codes()
     words = normalise_name(names).split(" ")
-    while len(words) > 1 and words[-1] in _TITLES:
+    while len(words) > 1 and words[-1] in tables.name_titles:
         words.pop()
     if words:
         last = words[-1]
-        for title in _GLUED_TITLES:
+        for title in tables.glued_name_titles:
             if last.endswith(title) and len(last) - len(title) >= 2:
                 words[-1] = last[: -len(title)]
                 break
@@ -160,5 +157,5 @@ def _alpha3_table() -> dict[str, str]:
         for key, value in aliases.items()
         if len(key) == 3 and key.isalpha() and value and len(value[0]) == 2
     }
-    table.update({"D": "DE", "GBD": "GB", "GBN": "GB", "GBO": "GB", "GBP": "GB", "GBS": "GB"})
+    table.update(codes().icao_country_codes)
     return table

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import pairwise
+from typing import cast
 
 from filet.errors import InputError
+from filet.passenger._codes import codes
 from filet.passenger._dates import parse_dtm
 from filet.passenger._edifact import (
     DEFAULT_UNA,
@@ -37,15 +39,9 @@ from filet.passenger._model import (
 )
 from filet.passenger._normalise import document_number_is_valid
 
-_ROLES: dict[str, TravellerRole] = {
-    "FL": "passenger",
-    "FM": "crew",
-    "DDT": "in_transit_passenger",
-    "DDU": "in_transit_crew",
-}
-_ROLE_CODES = {v: k for k, v in _ROLES.items()}
-_LIST_TYPES = {"745": "passenger", "250": "crew", "266": "passenger", "336": "crew"}
-_SEXES = {"M", "F", "U", "X"}
+_ROLES = cast(dict[str, TravellerRole], codes().traveller_roles)
+_ROLE_CODES = {v: k for k, v in reversed(_ROLES.items())}
+_LIST_TYPES = codes().list_types
 
 
 def read_paxlst(data: bytes | str) -> list[FlightManifest]:
@@ -427,7 +423,7 @@ def api_quality_flags(traveller: ApiTraveller, on: date | None = None) -> list[s
         flags.append("birth_date_after_travel")
     if traveller.sex is None:
         flags.append("missing_sex")
-    elif traveller.sex.upper() not in _SEXES:
+    elif traveller.sex.upper() not in codes().sexes:
         flags.append("invalid_sex")
     if traveller.nationality is None:
         flags.append("missing_nationality")

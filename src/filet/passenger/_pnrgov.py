@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from filet.errors import InputError
+from filet.passenger._codes import codes
 from filet.passenger._dates import (
     format_ddmmyy,
     format_ddmonyy,
@@ -65,8 +66,8 @@ from filet.passenger._model import (
 )
 from filet.passenger._normalise import document_number_is_valid, normalise_email, normalise_phone
 
-_PHONE_CODES = {"CTCM", "CTCR", "CTCH", "CTCB", "CTCP", "CTCT", "CTCA"}
-_EMAIL_CODES = {"CTCE"}
+_PHONE_CODES = codes().phone_contact_codes
+_EMAIL_CODES = codes().email_contact_codes
 
 
 def read_pnrgov(data: bytes | str) -> list[PnrMessage]:

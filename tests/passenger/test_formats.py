@@ -199,3 +199,11 @@ def test_detect_pnr_json_and_unknown(message_text: Read, tmp_path: Path) -> None
     with pytest.raises(InputError, match="cannot read") as caught:
         detect_format(tmp_path / "missing.edi")
     assert caught.value.place.file is not None
+
+
+def test_unreadable_inputs_are_clean_errors() -> None:
+    with pytest.raises(InputError, match="nested too deeply"):
+        read_pnr_json("[" * 100_000)
+    with pytest.raises(InputError, match="not readable as CSV") as caught:
+        read_crossings_csv('crossing_point,direction,time,mode,surname\n"a' + "x" * 200_000)
+    assert caught.value.place.line is not None

@@ -55,6 +55,13 @@ def read_crossings_csv(data: bytes | str) -> list[CrossingRecord]:
     else:
         text = data.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _rows(reader)
+    except csv.Error as error:
+        raise InputError(f"not readable as CSV: {error}", Place(line=reader.line_num)) from None
+
+
+def _rows(reader: csv.DictReader[str]) -> list[CrossingRecord]:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     if missing:

@@ -35,6 +35,8 @@ def read_pnr_json(data: bytes | str) -> list[PnrMessage]:
         ) from None
     except UnicodeDecodeError:
         raise InputError("PNR JSON must be UTF-8 text", Place(position=0)) from None
+    except RecursionError:
+        raise InputError("PNR JSON is nested too deeply", Place(line=1)) from None
     if not isinstance(document, dict):
         raise InputError("PNR JSON must be an object with a 'messages' list", Place(line=1))
     if document.get("format") != PNR_JSON_FORMAT:

@@ -1,0 +1,456 @@
+"""Features for whole flights and history as SQL, on an analytics engine (DuckDB by default).
+
+The store tables are read through SQLAlchemy into Arrow and registered in DuckDB (no DuckDB
+extension is needed, so this works offline on SQLite and PostgreSQL stores alike). The feature SQL
+is ANSI SQL with window functions and ``regexp_extract`` that Spark SQL runs as well; the few
+spellings that differ between engines (the hours between two timestamps) come from a
+:class:`Dialect`. ``_online.py`` computes the same definitions for one traveller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy import Engine, Table, select
+
+from filet.risk._catalogue import Target, feature_catalogue
+from filet.store.schema import Base, UTCDateTime
+
+# The columns the features read, per store table.
+STORE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pnr_bookings": (
+        "id",
+        "carrier",
+        "locator",
+        "created_on",
+        "agency_id",
+        "split_from",
+        "one_way",
+    ),
+    "pnr_travellers": (
+        "id",
+        "booking_id",
+        "surname",
+        "given_names",
+        "name_as_sent",
+        "infant",
+        "birth_date",
+        "sex",
+        "nationality",
+        "document_number",
+        "document_country",
+        "identity_record_id",
+    ),
+    "pnr_legs": (
+        "booking_id",
+        "seq",
+        "departure_airport",
+        "arrival_airport",
+        "departure_local",
+        "arrival_local",
+        "status",
+    ),
+    "pnr_contacts": ("booking_id", "kind", "value"),
+    "pnr_payments": ("booking_id", "method", "card_fingerprint", "payer_name"),
+    "api_travellers": ("pnr_traveller_id", "bags"),
+    "alerts": ("kind", "subject_type", "subject_id", "status"),
+    "screening_hits": ("subject_type", "subject_id", "status"),
+    "document_alerts": ("issuing_state", "document_number", "number_to"),
+    "identity_records": ("id", "person_id", "birth_date", "sex", "nationality"),
+    "persons": ("id", "category"),
+    "travel_documents": ("id", "issuing_state", "number"),
+    "border_crossings": (
+        "id",
+        "identity_record_id",
+        "document_id",
+        "crossing_point_id",
+        "direction",
+        "at",
+        "officer",
+        "decision",
+        "companions_ref",
+    ),
+}
+
+NO_SHOW_DEFAULT = ("NO", "NS", "NOSH")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The spellings that differ between analytics engines."""
+
+    name: str
+
+    def hours_between(self, start: str, end: str) -> str:
+        if self.name == "spark":
+            return f"((unix_timestamp({end}) - unix_timestamp({start})) / 3600.0)"
+        return f"(date_diff('second', {start}, {end}) / 3600.0)"
+
+    def timestamp(self, text: str) -> str:
+        return f"CAST({text} AS TIMESTAMP)"
+
+    def day_text(self, timestamp: str) -> str:
+        return f"SUBSTR(CAST({timestamp} AS VARCHAR), 1, 10)"
+
+
+DUCKDB = Dialect("duckdb")
+SPARK = Dialect("spark")
+
+
+def _naive(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def load_store(engine: Engine, connection: duckdb.DuckDBPyConnection) -> None:
+    """Copy the columns the features need from the store into DuckDB (as Arrow tables)."""
+    tables: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
+    with engine.connect() as conn:
+        for name, columns in STORE_COLUMNS.items():
+            table = tables[name]
+            cols = [table.c[c] for c in columns]
+            rows = conn.execute(select(*cols)).all()
+            arrays: dict[str, list[Any]] = {c: [] for c in columns}
+            for row in rows:
+                for column, value in zip(columns, row, strict=True):
+                    arrays[column].append(_naive(value))
+            schema = pa.schema([(c, _arrow_type(table.c[c].type)) for c in columns])
+            connection.register(name, pa.table(arrays, schema=schema))
+
+
+def _arrow_type(column_type: Any) -> pa.DataType:
+    if isinstance(column_type, UTCDateTime):
+        return pa.timestamp("us")
+    python_type = column_type.python_type
+    if python_type is bool:
+        return pa.bool_()
+    if python_type is int:
+        return pa.int64()
+    if python_type is float:
+        return pa.float64()
+    if python_type is dt.datetime:
+        return pa.timestamp("us")
+    if python_type is dt.date:
+        return pa.date32()
+    return pa.string()
+
+
+def _age(birth: str, day: str) -> str:
+    return (
+        f"CASE WHEN LENGTH({birth}) = 10 AND {day} IS NOT NULL THEN "
+        f"CAST(SUBSTR({day}, 1, 4) AS INTEGER) - CAST(SUBSTR({birth}, 1, 4) AS INTEGER) - "
+        f"CASE WHEN SUBSTR({day}, 6, 5) < SUBSTR({birth}, 6, 5) THEN 1 ELSE 0 END END"
+    )
+
+
+def _in_list(values: tuple[str, ...] | list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _doc_alert(country: str, number: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM document_alerts da WHERE da.issuing_state = {country} AND "
+        f"(da.document_number = {number} OR (da.number_to IS NOT NULL AND "
+        f"LENGTH(da.document_number) = LENGTH({number}) AND LENGTH(da.number_to) = "
+        f"LENGTH({number}) AND {number} BETWEEN da.document_number AND da.number_to)))"
+    )
+
+
+def booking_sql(d: Dialect = DUCKDB) -> str:
+    """One row per booking (``booking_id``) with the booking features."""
+    cat = feature_catalogue()
+    max_gap = float(cat.param("transit_count", "max_connection_hours"))
+    no_show = _in_list(cat.param("transit_no_show", "statuses"))
+    last_minute = float(cat.param("last_minute_booking", "hours"))
+    min_transits = int(cat.param("circuitous_routing", "min_transits"))
+    dep = d.timestamp
+    return f"""
+WITH first_leg AS (
+  SELECT booking_id, MIN(seq) AS first_seq FROM pnr_legs GROUP BY booking_id
+), first_dep AS (
+  SELECT l.booking_id, l.departure_local AS first_departure
+  FROM pnr_legs l JOIN first_leg f ON l.booking_id = f.booking_id AND l.seq = f.first_seq
+), conn AS (
+  SELECT a.booking_id, a.seq,
+         {d.hours_between(dep("a.arrival_local"), dep("b.departure_local"))} AS gap
+  FROM pnr_legs a JOIN pnr_legs b
+    ON a.booking_id = b.booking_id AND b.seq = a.seq + 1
+   AND b.departure_airport = a.arrival_airport
+  WHERE a.arrival_local IS NOT NULL AND b.departure_local IS NOT NULL
+), conn_ok AS (
+  SELECT booking_id, COUNT(*) AS n, MAX(gap) AS max_gap FROM conn
+  WHERE gap >= 0 AND gap <= {max_gap} GROUP BY booking_id
+), revisit AS (
+  SELECT DISTINCT a.booking_id FROM pnr_legs a JOIN pnr_legs b
+    ON a.booking_id = b.booking_id AND b.seq > a.seq AND b.arrival_airport = a.departure_airport
+  JOIN pnr_legs c ON c.booking_id = a.booking_id AND c.seq > b.seq
+), no_show AS (
+  SELECT DISTINCT l.booking_id FROM pnr_legs l JOIN first_leg f ON l.booking_id = f.booking_id
+  WHERE l.seq > f.first_seq AND l.status IN ({no_show})
+), pay AS (
+  SELECT booking_id,
+         MAX(CASE WHEN method = 'CA' THEN 1 ELSE 0 END) AS cash,
+         MAX(CASE WHEN payer_name IS NOT NULL AND TRIM(payer_name) <> '' AND NOT EXISTS (
+               SELECT 1 FROM pnr_travellers t WHERE t.booking_id = p.booking_id AND (
+                 UPPER(TRIM(p.payer_name)) = UPPER(t.surname || ' ' || t.given_names)
+                 OR UPPER(TRIM(p.payer_name)) = UPPER(t.given_names || ' ' || t.surname)
+                 OR UPPER(TRIM(p.payer_name)) = UPPER(t.name_as_sent)))
+             THEN 1 ELSE 0 END) AS non_traveller
+  FROM pnr_payments p GROUP BY booking_id
+), party AS (
+  SELECT booking_id, SUM(CASE WHEN infant THEN 0 ELSE 1 END) AS n
+  FROM pnr_travellers GROUP BY booking_id
+), contact_pairs AS (
+  SELECT DISTINCT c1.booking_id, c2.booking_id AS other
+  FROM pnr_contacts c1 JOIN pnr_contacts c2
+    ON c1.kind = c2.kind AND c1.value = c2.value AND c1.booking_id <> c2.booking_id
+  WHERE c1.kind IN ('phone', 'email')
+), card_pairs AS (
+  SELECT DISTINCT p1.booking_id, p2.booking_id AS other
+  FROM pnr_payments p1 JOIN pnr_payments p2
+    ON p1.card_fingerprint = p2.card_fingerprint AND p1.booking_id <> p2.booking_id
+), related AS (
+  SELECT DISTINCT t1.booking_id, t2.booking_id AS other
+  FROM pnr_travellers t1 JOIN pnr_travellers t2
+    ON t1.surname = t2.surname AND t1.booking_id <> t2.booking_id
+  WHERE t1.booking_id IN (SELECT booking_id FROM contact_pairs UNION SELECT booking_id FROM card_pairs)
+), shared_contact AS (
+  SELECT cp.booking_id, COUNT(*) AS n FROM contact_pairs cp
+  LEFT JOIN related r ON r.booking_id = cp.booking_id AND r.other = cp.other
+  WHERE r.booking_id IS NULL GROUP BY cp.booking_id
+), shared_card AS (
+  SELECT cp.booking_id, COUNT(*) AS n FROM card_pairs cp
+  LEFT JOIN related r ON r.booking_id = cp.booking_id AND r.other = cp.other
+  WHERE r.booking_id IS NULL GROUP BY cp.booking_id
+), flagged_booking AS (
+  SELECT a.subject_id AS booking_id FROM alerts a
+  WHERE a.kind IN ('risk', 'control') AND a.subject_type = 'pnr_booking'
+    AND a.status IN ('confirmed', 'escalated')
+  UNION
+  SELECT t.booking_id FROM alerts a JOIN pnr_travellers t ON a.subject_id = t.id
+  WHERE a.kind IN ('risk', 'control') AND a.subject_type = 'pnr_traveller'
+    AND a.status IN ('confirmed', 'escalated')
+), agency AS (
+  SELECT b.agency_id, COUNT(*) AS n,
+         SUM(CASE WHEN f.booking_id IS NULL THEN 0 ELSE 1 END) AS flagged
+  FROM pnr_bookings b LEFT JOIN flagged_booking f ON f.booking_id = b.id
+  WHERE b.agency_id IS NOT NULL GROUP BY b.agency_id
+)
+SELECT
+  b.id AS booking_id,
+  fd.first_departure AS first_departure,
+  {d.hours_between("b.created_on", dep("fd.first_departure"))} AS booking_lead_time_hours,
+  {d.hours_between("b.created_on", dep("fd.first_departure"))} < {last_minute}
+    AS last_minute_booking,
+  COALESCE(pay.cash, 0) = 1 AS paid_cash,
+  COALESCE(pay.non_traveller, 0) = 1 AS paid_by_non_traveller,
+  b.one_way AS one_way,
+  CAST(COALESCE(party.n, 0) AS BIGINT) AS group_size,
+  (b.split_from IS NOT NULL OR EXISTS (
+     SELECT 1 FROM pnr_bookings s WHERE s.carrier = b.carrier AND s.split_from = b.locator))
+    AS split_pnr,
+  CAST(COALESCE(sc.n, 0) AS BIGINT) AS shared_contact_count,
+  CAST(COALESCE(sk.n, 0) AS BIGINT) AS shared_card_count,
+  CAST(ag.flagged AS DOUBLE) / ag.n AS agency_flagged_share,
+  CAST(ag.n AS BIGINT) AS agency_booking_count,
+  CAST(COALESCE(co.n, 0) AS BIGINT) AS transit_count,
+  (COALESCE(co.n, 0) >= {min_transits} OR rv.booking_id IS NOT NULL) AS circuitous_routing,
+  co.max_gap AS long_transit_hours,
+  ns.booking_id IS NOT NULL AS transit_no_show
+FROM pnr_bookings b
+LEFT JOIN first_dep fd ON fd.booking_id = b.id
+LEFT JOIN conn_ok co ON co.booking_id = b.id
+LEFT JOIN revisit rv ON rv.booking_id = b.id
+LEFT JOIN no_show ns ON ns.booking_id = b.id
+LEFT JOIN pay ON pay.booking_id = b.id
+LEFT JOIN party ON party.booking_id = b.id
+LEFT JOIN shared_contact sc ON sc.booking_id = b.id
+LEFT JOIN shared_card sk ON sk.booking_id = b.id
+LEFT JOIN agency ag ON ag.agency_id = b.agency_id
+"""
+
+
+def traveller_sql(d: Dialect = DUCKDB) -> str:
+    """One row per PNR traveller (``traveller_id``) with booking and traveller features.
+
+    Reads the view ``booking_features`` (from :func:`booking_sql`).
+    """
+    pattern = "'^([A-Z]*)([0-9]+)$'"
+    return f"""
+WITH ages AS (
+  SELECT t.*, {_age("t.birth_date", "SUBSTR(bf.first_departure, 1, 10)")} AS age_years
+  FROM pnr_travellers t LEFT JOIN booking_features bf ON bf.booking_id = t.booking_id
+), adults AS (
+  SELECT booking_id, COUNT(*) AS n FROM ages WHERE age_years >= 18 GROUP BY booking_id
+), adult_names AS (
+  SELECT DISTINCT booking_id, surname FROM ages WHERE age_years >= 18 AND surname IS NOT NULL
+), docs AS (
+  SELECT id, booking_id, document_country,
+         regexp_extract(document_number, {pattern}, 1) AS pre,
+         regexp_extract(document_number, {pattern}, 2) AS num
+  FROM pnr_travellers WHERE document_number IS NOT NULL AND document_country IS NOT NULL
+), series AS (
+  SELECT d1.id, MIN(ABS(CAST(d1.num AS BIGINT) - CAST(d2.num AS BIGINT))) AS gap
+  FROM docs d1 JOIN docs d2
+    ON d1.booking_id = d2.booking_id AND d1.id <> d2.id
+   AND d1.document_country = d2.document_country AND d1.pre = d2.pre
+   AND LENGTH(d1.num) = LENGTH(d2.num)
+  WHERE d1.num <> '' AND LENGTH(d1.num) <= 18
+  GROUP BY d1.id
+), held AS (
+  SELECT DISTINCT document_country, document_number, booking_id FROM pnr_travellers
+  WHERE document_number IS NOT NULL AND document_country IS NOT NULL
+), doc_bookings AS (
+  SELECT document_country, document_number, COUNT(*) AS n FROM held
+  GROUP BY document_country, document_number
+), companions AS (
+  SELECT h1.document_country, h1.document_number,
+         COUNT(DISTINCT h2.document_country || ':' || h2.document_number) AS n
+  FROM held h1 JOIN held h2 ON h1.booking_id = h2.booking_id
+   AND NOT (h1.document_country = h2.document_country AND h1.document_number = h2.document_number)
+  GROUP BY h1.document_country, h1.document_number
+), bags AS (
+  SELECT pnr_traveller_id, MAX(bags) AS most FROM api_travellers
+  WHERE pnr_traveller_id IS NOT NULL AND bags IS NOT NULL GROUP BY pnr_traveller_id
+), watch AS (
+  SELECT DISTINCT subject_id FROM screening_hits
+  WHERE subject_type = 'pnr_traveller' AND status <> 'dismissed'
+), migrant AS (
+  SELECT ir.id FROM identity_records ir JOIN persons p ON p.id = ir.person_id
+  WHERE p.category = 'smuggled_migrant'
+)
+SELECT
+  t.id AS traveller_id,
+  bf.*,
+  t.age_years AS age_years,
+  t.nationality AS nationality,
+  t.sex AS sex,
+  CASE WHEN t.age_years IS NULL THEN NULL WHEN t.age_years >= 18 THEN FALSE
+       ELSE COALESCE(ad.n, 0) > 0 AND NOT EXISTS (
+         SELECT 1 FROM adult_names an WHERE an.booking_id = t.booking_id AND an.surname = t.surname)
+  END AS minor_with_unrelated_adults,
+  se.gap AS document_series_gap,
+  CASE WHEN t.document_number IS NULL OR t.document_country IS NULL THEN FALSE
+       ELSE {_doc_alert("t.document_country", "t.document_number")} END AS document_alert,
+  w.subject_id IS NOT NULL AS watchlist_hit,
+  bg.most = 0 AS minimal_luggage,
+  CAST(db.n AS BIGINT) AS bookings_with_same_document,
+  CASE WHEN db.n IS NULL THEN NULL ELSE CAST(COALESCE(cp.n, 0) AS BIGINT) END
+    AS companions_across_bookings,
+  m.id IS NOT NULL AS recorded_smuggled_migrant
+FROM ages t
+LEFT JOIN booking_features bf ON bf.booking_id = t.booking_id
+LEFT JOIN adults ad ON ad.booking_id = t.booking_id
+LEFT JOIN series se ON se.id = t.id
+LEFT JOIN doc_bookings db
+  ON db.document_country = t.document_country AND db.document_number = t.document_number
+LEFT JOIN companions cp
+  ON cp.document_country = t.document_country AND cp.document_number = t.document_number
+LEFT JOIN bags bg ON bg.pnr_traveller_id = t.id
+LEFT JOIN watch w ON w.subject_id = t.id
+LEFT JOIN migrant m ON m.id = t.identity_record_id
+"""
+
+
+def crossing_sql(d: Dialect = DUCKDB) -> str:
+    """One row per border crossing (``crossing_id``) with the crossing features."""
+    return f"""
+WITH cx AS (
+  SELECT c.*, c.at AS crossed_at, ir.birth_date, ir.sex, ir.nationality, ir.person_id,
+         COALESCE('p' || CAST(ir.person_id AS VARCHAR), 'r' || CAST(c.identity_record_id AS VARCHAR),
+                  'd' || CAST(c.document_id AS VARCHAR)) AS subject,
+         CASE WHEN td.id IS NULL THEN FALSE
+              ELSE {_doc_alert("td.issuing_state", "td.number")} END AS doc_alert
+  FROM border_crossings c
+  LEFT JOIN identity_records ir ON ir.id = c.identity_record_id
+  LEFT JOIN travel_documents td ON td.id = c.document_id
+), ordered AS (
+  SELECT id, LAG(direction) OVER (PARTITION BY subject ORDER BY crossed_at, id) AS previous
+  FROM cx WHERE subject IS NOT NULL
+), trips AS (
+  SELECT subject, COUNT(*) AS n FROM cx
+  WHERE subject IS NOT NULL AND companions_ref IS NOT NULL GROUP BY subject
+), mates AS (
+  SELECT a.subject, COUNT(DISTINCT b.subject) AS n FROM cx a JOIN cx b
+    ON a.companions_ref = b.companions_ref AND a.subject <> b.subject
+  WHERE a.subject IS NOT NULL GROUP BY a.subject
+), point AS (
+  SELECT crossing_point_id, COUNT(*) AS total,
+         SUM(CASE WHEN doc_alert AND decision = 'admitted' THEN 1 ELSE 0 END) AS flagged
+  FROM cx GROUP BY crossing_point_id
+), officer AS (
+  SELECT crossing_point_id, officer, COUNT(*) AS total,
+         SUM(CASE WHEN doc_alert AND decision = 'admitted' THEN 1 ELSE 0 END) AS flagged
+  FROM cx WHERE officer IS NOT NULL GROUP BY crossing_point_id, officer
+), migrant AS (
+  SELECT id FROM persons WHERE category = 'smuggled_migrant'
+)
+SELECT
+  c.id AS crossing_id,
+  {_age("c.birth_date", d.day_text("c.crossed_at"))} AS age_years,
+  c.nationality AS nationality,
+  c.sex AS sex,
+  m.id IS NOT NULL AS recorded_smuggled_migrant,
+  c.doc_alert AS crossing_document_alert,
+  CASE WHEN c.subject IS NULL THEN NULL
+       ELSE c.direction = 'entry' AND COALESCE(o.previous = 'entry', FALSE) END
+    AS entry_without_exit,
+  CASE WHEN c.subject IS NULL THEN NULL ELSE CAST(COALESCE(tr.n, 0) AS BIGINT) END
+    AS crossings_with_companions,
+  CASE WHEN c.subject IS NULL THEN NULL ELSE CAST(COALESCE(mt.n, 0) AS BIGINT) END
+    AS distinct_companions,
+  CAST(ofc.flagged AS BIGINT) AS officer_flagged_admissions,
+  CASE WHEN pt.flagged > 0 AND ofc.total > 0
+       THEN CAST(ofc.flagged * pt.total AS DOUBLE) / (pt.flagged * ofc.total) END
+    AS officer_clearance_concentration
+FROM cx c
+LEFT JOIN ordered o ON o.id = c.id
+LEFT JOIN trips tr ON tr.subject = c.subject
+LEFT JOIN mates mt ON mt.subject = c.subject
+LEFT JOIN point pt ON pt.crossing_point_id = c.crossing_point_id
+LEFT JOIN officer ofc ON ofc.crossing_point_id = c.crossing_point_id AND ofc.officer = c.officer
+LEFT JOIN migrant m ON m.id = c.person_id
+"""
+
+
+FEATURE_VIEWS: dict[Target, str] = {
+    "booking": "booking_features",
+    "traveller": "traveller_features",
+    "crossing": "crossing_features",
+}
+ID_COLUMNS: dict[Target, str] = {
+    "booking": "booking_id",
+    "traveller": "traveller_id",
+    "crossing": "crossing_id",
+}
+
+
+def create_feature_views(
+    connection: duckdb.DuckDBPyConnection, dialect: Dialect = DUCKDB, materialise: bool = True
+) -> None:
+    """Create ``booking_features``, ``traveller_features`` and ``crossing_features``."""
+    kind = "TABLE" if materialise else "VIEW"
+    connection.execute(f"CREATE OR REPLACE {kind} booking_features AS {booking_sql(dialect)}")
+    connection.execute(f"CREATE OR REPLACE {kind} traveller_features AS {traveller_sql(dialect)}")
+    connection.execute(f"CREATE OR REPLACE {kind} crossing_features AS {crossing_sql(dialect)}")
+
+
+def batch_features(engine: Engine, target: Target) -> dict[int, dict[str, Any]]:
+    """All features of every target of one kind, by id (for tests and small stores)."""
+    connection = duckdb.connect()
+    try:
+        load_store(engine, connection)
+        create_feature_views(connection)
+        names = list(feature_catalogue().for_target(target))
+        id_column = ID_COLUMNS[target]
+        relation = connection.execute(
+            f"SELECT {id_column}, {', '.join(names)} FROM {FEATURE_VIEWS[target]}"
+        )
+        return {row[0]: dict(zip(names, row[1:], strict=True)) for row in relation.fetchall()}
+    finally:
+        connection.close()

@@ -91,3 +91,17 @@ def test_writer_escapes_and_trims_trailing_empties() -> None:
     assert out.text(with_una=False) == "NAD+FL+++O?'LEARY:A?+B'"
     _, segments = read_segments(out.text())
     assert segments[0].get(3, 1) == "A+B"
+
+
+def test_line_break_as_segment_terminator() -> None:
+    _, segments = read_segments("UNA:+.? \nBGM+745\nNAD+FL+++A?:B\n")
+    assert [s.tag for s in segments] == ["BGM", "NAD"]
+    assert segments[1].get(3, 0) == "A:B"
+    with pytest.raises(InputError, match="Newlines after escape"):
+        read_segments("UNA:+.? \nNAD+FL+++A?\nB\n")
+
+
+def test_writer_refuses_line_breaks_in_values() -> None:
+    out = SegmentWriter()
+    with pytest.raises(ValueError, match="line break"):
+        out.add("FTX", "AAI", None, None, "TWO\nLINES")

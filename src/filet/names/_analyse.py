@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property, lru_cache
 
 from filet.names import _data
 from filet.names._lexicon import canonical_form, lexicon, native_key, token_bits
@@ -94,7 +95,7 @@ class NamePart:
         return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AnalysedName:
     """A name analysed once for many comparisons. Build it with :func:`analyse`."""
 
@@ -103,9 +104,17 @@ class AnalysedName:
     script: str
     culture: str
     names: tuple[NamePart, ...] = field(repr=False, default=())
-    joins: tuple[tuple[int, NamePart], ...] = field(repr=False, default=())
     weights: tuple[float, ...] = field(repr=False, default=())
     total_weight: float = field(repr=False, default=0.0)
+
+    @cached_property
+    def joins(self) -> tuple[tuple[int, NamePart], ...]:
+        """Adjacent name parts written as one (index of the first, joined part); built when a
+        comparison first needs them."""
+        names = self.names
+        return tuple(
+            (index, _join(names[index], names[index + 1])) for index in range(len(names) - 1)
+        )
 
     @property
     def latin(self) -> str:
@@ -144,53 +153,66 @@ class _Token:
         return self.forms[0] if self.forms else ""
 
 
+_Reading = tuple[tuple[str, str, tuple[str, ...], str, bool], ...]
+
+
 def _tokenise(text: str, field_name: str) -> list[_Token]:
-    rules = _data.particles()
     text = unicodedata.normalize("NFKC", text)
     text = _GEEZ_WOLDE_ABBREVIATION.sub("ወልደ", text)
     transform = cyrillic_transform(text)
-    tokens: list[_Token] = []
-    for raw in text.replace("<", " ").split():
-        if raw.lower().rstrip(".") in rules.titles:
-            title = _SPLIT.sub("", raw.lower())
-            tokens.append(_Token(raw, field_name, detect_script(raw), (title,), "title"))
+    return [
+        _Token(piece, field_name, script, forms, kind, glued)
+        for raw in text.replace("<", " ").split()
+        for piece, script, forms, kind, glued in _read_word(raw, transform)
+    ]
+
+
+@lru_cache(maxsize=262144)
+def _read_word(raw: str, transform: str) -> _Reading:
+    """The tokens of one written word: (text, script, Latin forms, kind, glued) each."""
+    rules = _data.particles()
+    if raw.lower().rstrip(".") in rules.titles:
+        return ((raw, detect_script(raw), (_SPLIT.sub("", raw.lower()),), "title", False),)
+    out: list[tuple[str, str, tuple[str, ...], str, bool]] = []
+    expanded = _WOLDE_ABBREVIATION.sub("wolde", raw)
+    for piece in _SPLIT.split(_APOSTROPHES.sub("", expanded)):
+        if not piece:
             continue
-        expanded = _WOLDE_ABBREVIATION.sub("wolde", raw)
-        for piece in _SPLIT.split(_APOSTROPHES.sub("", expanded)):
-            if not piece:
-                continue
-            if any(char.isdigit() for char in piece) and any(char.isalpha() for char in piece):
-                piece = "".join(rules.ocr_digits.get(char, char) for char in piece)
-            script = detect_script(piece)
-            if script == UNKNOWN:
-                continue
-            if script == "Arabic" and piece.startswith("ال") and len(piece) > 3:
-                whole = native_key(piece)
-                if whole not in lexicon().by_native and whole not in rules.suffixes:
-                    tokens.append(_Token("ال", field_name, script, ("al",), "particle:article"))
-                    piece = piece[2:]
-                    glued = True
-                else:
-                    glued = False
-            else:
-                glued = False
-            forms = latin_forms(piece, script, transform)
-            tokens.append(_Token(piece, field_name, script, forms, glued=glued))
-    for token in tokens:
-        if token.kind != "name":
+        if any(char.isdigit() for char in piece) and any(char.isalpha() for char in piece):
+            piece = "".join(rules.ocr_digits.get(char, char) for char in piece)
+        script = detect_script(piece)
+        if script == UNKNOWN:
             continue
-        lowered = token.text.lower()
-        probe = (lowered, token.latin)
-        if any(item in rules.titles for item in probe):
-            token.kind = "title"
-        elif any(item in rules.prefixes for item in probe):
-            token.kind = "prefix"
-        elif any(item in rules.suffixes for item in probe):
-            token.kind = "suffix"
-        elif any(item in rules.marks for item in probe):
-            marks = rules.marks.get(lowered) or rules.marks[token.latin]
-            token.kind = f"particle:{marks}"
-    return tokens
+        glued = False
+        if script == "Arabic" and piece.startswith("ال") and len(piece) > 3:
+            whole = native_key(piece)
+            if whole not in lexicon().by_native and whole not in rules.suffixes:
+                out.append(("ال", script, ("al",), "particle:article", False))
+                piece = piece[2:]
+                glued = True
+        forms = latin_forms(piece, script, transform)
+        out.append((piece, script, forms, _kind(piece, forms), glued))
+    return tuple(out)
+
+
+def _kind(piece: str, forms: tuple[str, ...]) -> str:
+    """Whether a token is a name, a title, a compound prefix or suffix, or a particle."""
+    rules = _data.particles()
+    lowered = piece.lower()
+    latin = forms[0] if forms else ""
+    for probe in (lowered, latin):
+        if probe in rules.titles:
+            return "title"
+    for probe in (lowered, latin):
+        if probe in rules.prefixes:
+            return "prefix"
+    for probe in (lowered, latin):
+        if probe in rules.suffixes:
+            return "suffix"
+    for probe in (lowered, latin):
+        if probe in rules.marks:
+            return f"particle:{rules.marks[probe]}"
+    return "name"
 
 
 def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
@@ -234,7 +256,24 @@ def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
     return groups
 
 
+_TokenKey = tuple[str, str, str, tuple[str, ...], bool]
+
+
 def _part_from(group: list[_Token], settings: NameMatchSettings) -> NamePart:
+    """The part made of a group of tokens (cached: names share most of their tokens)."""
+    key = tuple((token.text, token.script, token.kind, token.forms, token.glued) for token in group)
+    return _cached_part(key, settings)
+
+
+@lru_cache(maxsize=262144)
+def _cached_part(key: tuple[_TokenKey, ...], settings: NameMatchSettings) -> NamePart:
+    group = [
+        _Token(text, "", script, forms, kind, glued) for text, script, kind, forms, glued in key
+    ]
+    return _build_part(group, settings)
+
+
+def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     lex = lexicon()
     head = group[0]
     text = "".join(
@@ -436,6 +475,7 @@ def _with_role(part: NamePart, role: NameRole) -> NamePart:
     )
 
 
+@lru_cache(maxsize=262144)
 def _join(left: NamePart, right: NamePart) -> NamePart:
     """Two adjacent parts written as one (Mohammad Reza / Mohammadreza)."""
     lex = lexicon()
@@ -503,7 +543,6 @@ def analyse(
     culture_key = _infer_culture(parts, script, culture)
     parts = _assign_roles(parts, fields_of, culture_key)
     names = tuple(part for part in parts if part.is_name)
-    joins = tuple((index, _join(names[index], names[index + 1])) for index in range(len(names) - 1))
     has_family_names = _data.culture_rules().cultures[culture_key].family_names
     weights = tuple(
         part.weight * settings.family_weight
@@ -517,7 +556,6 @@ def analyse(
         script=script,
         culture=culture_key,
         names=names,
-        joins=joins,
         weights=weights,
         total_weight=sum(weights),
     )

@@ -147,11 +147,22 @@ class NameComparison:
         return "\n".join(lines)
 
 
-def _fuzzy(left: str, right: str) -> float:
+def _fuzzy(left: str, right: str, threshold: float) -> float:
+    """Mean of Jaro-Winkler and normalised Levenshtein similarity; 0 when it cannot reach
+    ``threshold`` (Levenshtein similarity is bounded by the length ratio, Jaro-Winkler by 1)."""
+    shorter, longer = sorted((len(left), len(right)))
+    if (1.0 + shorter / longer) / 2.0 < threshold:
+        return 0.0
     return 0.5 * (
         JaroWinkler.normalized_similarity(left, right)
         + Levenshtein.normalized_similarity(left, right)
     )
+
+
+def _best_fuzzy(a: NamePart, b: NamePart, threshold: float) -> float:
+    if len(a.forms) == 1 and len(b.forms) == 1:
+        return _fuzzy(a.form, b.form, threshold)
+    return max(_fuzzy(x, y, threshold) for x in a.forms for y in b.forms)
 
 
 def score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[float, MatchRule]:
@@ -167,30 +178,30 @@ def score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[
         if a.form[:1] == b.form[:1]:
             return settings.initial_score, MatchRule.INITIAL
         return 0.0, MatchRule.FUZZY
-    known_apart = bool(a.symbols) and bool(b.symbols)
-    if known_apart and not a.cognates.isdisjoint(b.symbols):
-        return settings.cognate_score, MatchRule.COGNATE
     same_key = not a.keys.isdisjoint(b.keys)
+    if a.symbols and b.symbols:
+        # Both are known names, of different groups: related at most, never the same name.
+        if not a.cognates.isdisjoint(b.symbols):
+            return settings.cognate_score, MatchRule.COGNATE
+        threshold = settings.fuzzy_threshold
+        if same_key or _fuzzy(a.form, b.form, threshold) >= threshold:
+            return settings.known_apart_cap, MatchRule.KNOWN_DIFFERENT
+        return 0.0, MatchRule.FUZZY
     if a.abjad or b.abjad:
         # Without written vowels only the consonant skeleton can be compared.
         if same_key:
-            score, rule = settings.transliteration_score * 0.95, MatchRule.TRANSLITERATION
-        else:
-            best = max(JaroWinkler.normalized_similarity(x, y) for x in a.keys for y in b.keys)
-            score = best * 0.9 if best >= 0.85 else 0.0
-            rule = MatchRule.FUZZY
-    else:
-        similarity = max(_fuzzy(x, y) for x in a.forms for y in b.forms)
-        if same_key:
-            score = max(settings.phonetic_score, similarity)
-            rule = MatchRule.TRANSLITERATION if cross_script else MatchRule.PHONETIC
-        elif similarity >= settings.fuzzy_threshold:
-            score, rule = similarity, MatchRule.FUZZY
-        else:
-            score, rule = 0.0, MatchRule.FUZZY
-    if known_apart and score > 0:
-        return min(score, settings.known_apart_cap), MatchRule.KNOWN_DIFFERENT
-    return score, rule
+            return settings.skeleton_score, MatchRule.TRANSLITERATION
+        best = max(JaroWinkler.normalized_similarity(x, y) for x in a.keys for y in b.keys)
+        if best >= settings.skeleton_fuzzy_threshold:
+            return best * settings.skeleton_score, MatchRule.FUZZY
+        return 0.0, MatchRule.FUZZY
+    similarity = _best_fuzzy(a, b, 0.0 if same_key else settings.fuzzy_threshold)
+    if same_key:
+        rule = MatchRule.TRANSLITERATION if cross_script else MatchRule.PHONETIC
+        return max(settings.phonetic_score, similarity), rule
+    if similarity >= settings.fuzzy_threshold:
+        return similarity, MatchRule.FUZZY
+    return 0.0, MatchRule.FUZZY
 
 
 def compare(

@@ -25,6 +25,12 @@ class NameMatchSettings:
         0.97, "same name read across scripts (same Latin form or consonant skeleton)"
     )
     equivalence_score: float = _setting(0.97, "two spellings in one known-equivalence group")
+    skeleton_score: float = _setting(
+        0.92, "same consonant skeleton of a name written without vowels (Arabic, Hebrew)"
+    )
+    skeleton_fuzzy_threshold: float = _setting(
+        0.85, "Jaro-Winkler similarity of consonant skeletons below which they do not match"
+    )
     phonetic_score: float = _setting(0.85, "same consonant-skeleton key, both in Latin")
     cognate_score: float = _setting(0.6, "related names of different cultures (Yusuf/Joseph)")
     initial_score: float = _setting(0.6, "an initial matching the first letter of a name")

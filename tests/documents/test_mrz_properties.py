@@ -14,6 +14,7 @@ from filet.documents import DocumentData, MRZFormat, MRZResult, parse_mrz, write
 from filet.documents._checkdigit import CHARACTER_VALUES
 from filet.documents._layout import LAYOUTS
 from filet.errors import InputError
+from filet.model import icao_code
 from tests.documents import specimens
 from tests.documents.specimens import TODAY
 
@@ -179,7 +180,9 @@ def documents(draw: st.DrawFn) -> DocumentData:
         birth_date=birth,
         sex=draw(st.sampled_from(["M", "F", "X", "<"])),
         expiry_date=expiry,
-        optional_data=draw(st.text(alphabet=string.ascii_uppercase + string.digits, max_size=3)),
+        optional_data=""
+        if number_size > 9
+        else draw(st.text(alphabet=string.ascii_uppercase + string.digits, max_size=3)),
     )
 
 
@@ -191,8 +194,8 @@ def test_generated_documents_round_trip_in_all_five_formats(document: DocumentDa
     assert result.valid, result.problems
     assert result.format is document.format
     assert result.document_number == document.document_number
-    assert result.issuing_state == document.issuing_state
-    assert result.nationality == document.nationality
+    assert result.issuing_state == icao_code(document.issuing_state)
+    assert result.nationality == icao_code(document.nationality)
     assert result.birth_date is not None and result.birth_date.date == document.birth_date
     assert result.expiry_date is not None and result.expiry_date.date == document.expiry_date
     assert result.sex == {"<": "unspecified"}.get(document.sex, document.sex)

@@ -10,6 +10,7 @@ from filet.model import (
     alpha2,
     alpha3,
     country,
+    icao_code,
     is_valid_icao_code,
     mrz_country_field,
 )
@@ -87,8 +88,18 @@ def test_unknown_codes(code: str) -> None:
     assert alpha2(code) is None
 
 
+def test_germany_is_d_in_an_mrz() -> None:
+    assert icao_code("DEU") == "D"
+    assert icao_code("D<<") == "D"
+    assert icao_code("FRA") == "FRA"
+    assert icao_code("XYZ") is None
+    assert not is_valid_icao_code("DEU")
+    assert is_valid_icao_code("D")
+    assert mrz_country_field("DEU") == "D<<"
+
+
 def test_alpha3_and_mrz_field() -> None:
     assert alpha3("gb") == "GBR"
     assert alpha3("XX") is None
     assert mrz_country_field("D") == "D<<"
-    assert mrz_country_field("deu") == "DEU"
+    assert mrz_country_field("fra") == "FRA"

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from filet.errors import InputError, Place
-from filet.model.countries import is_valid_icao_code
+from filet.model.countries import icao_code, is_valid_icao_code
 
 __all__ = [
     "ALERT_CSV_COLUMNS",
@@ -106,7 +106,8 @@ def normalise_document_number(number: str) -> str:
 
 
 def _state(code: str) -> str:
-    return code.strip().upper().rstrip("<")
+    """The ICAO code of a state as the MRZ writes it (``DEU`` -> ``D``); unknown codes cleaned."""
+    return icao_code(code) or code.strip().upper().rstrip("<")
 
 
 def _split_range_number(number: str) -> tuple[str, str] | None:

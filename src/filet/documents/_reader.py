@@ -28,7 +28,7 @@ from filet.documents._result import (
     Problem,
 )
 from filet.errors import InputError, Place
-from filet.model.countries import all_countries, mrz_country_field
+from filet.model.countries import all_countries, icao_code, mrz_country_field
 
 _CLEAN = re.compile(r"[A-Z0-9<]+")
 _BAD_CHAR = re.compile(r"[^A-Z0-9<]")
@@ -59,7 +59,7 @@ _EXPIRY_WINDOW_YEARS = 20
 def _country_fields(specimen: bool) -> frozenset[str]:
     """Every acceptable 3-character country field (``DEU``, ``D<<``, ...)."""
     return frozenset(
-        mrz_country_field(c.code) for c in all_countries() if specimen or not c.is_specimen
+        mrz_country_field(c.icao_code) for c in all_countries() if specimen or not c.is_specimen
     )
 
 
@@ -293,12 +293,23 @@ class _Reading:
     def _passes(self, spec: _Check) -> bool:
         return any(ok for _, ok in _evaluate(self.lines, spec.variants, spec.check, spec.blank_ok))
 
-    def correct(self, spec: _Check, protected: frozenset[tuple[int, int]]) -> bool:
+    def correct(
+        self,
+        spec: _Check,
+        protected: frozenset[tuple[int, int]],
+        *,
+        single: bool,
+        cross: _Check | None = None,
+    ) -> bool:
         """Try OCR corrections for a failing check; apply and report them only if they pass.
 
-        Letters in digit-only fields (dates) and in the check digit are replaced by the digit they
-        are confused with; in alphanumeric fields a single confusion is tried in either direction
-        and taken only when exactly one candidate makes the check digit pass.
+        Without ``single``: letters in digit-only fields (dates) and in the check digit position,
+        where a letter is never right, are replaced by the digit they are confused with. With
+        ``single``: in alphanumeric fields one confusion is tried in either direction and taken
+        only when exactly one candidate makes the check digit pass and, where the format has one,
+        the composite check digit (``cross``) passes too. The cross-check matters: a misread check
+        digit can often be "repaired" by changing a character of the number, and the composite,
+        which also covers the check digit, rejects most such false repairs.
         """
         forced: list[tuple[int, int, str]] = []
         optional: list[tuple[int, int, str]] = []
@@ -316,19 +327,20 @@ class _Reading:
         check_char = self.lines[spec.check[0]][spec.check[1]]
         if check_char in TO_DIGIT:
             forced.append((spec.check[0], spec.check[1], TO_DIGIT[check_char]))
-        if not forced and not optional:
+        if not (optional if single else forced):
             return False
         original = list(self.lines)
         self._apply(forced)
         chosen: list[tuple[int, int, str]] | None = None
-        if forced and self._passes(spec):
-            chosen = forced
+        if not single:
+            if self._passes(spec):
+                chosen = forced
         else:
             passing = []
             base = list(self.lines)
             for sub in optional:
                 self._apply([sub])
-                if self._passes(spec):
+                if self._passes(spec) and (cross is None or self._passes(cross)):
                     passing.append(sub)
                 self.lines[:] = base
             if len(passing) == 1:
@@ -565,11 +577,23 @@ def _read(
         ),
         *_checks_of(layout),
     ]
+    composite: _Check | None = None
+    if layout.composite_check is not None:
+        composite = _Check(
+            "composite",
+            (layout.composite_spans,),
+            (False,) * len(layout.composite_spans),
+            layout.composite_check,
+        )
     outcomes = [_evaluate(work, spec.variants, spec.check, spec.blank_ok) for spec in specs]
     if correct:
-        for k, spec in enumerate(specs):
-            if not any(ok for _, ok in outcomes[k]) and reading.correct(spec, frozenset()):
-                outcomes[k] = _evaluate(work, spec.variants, spec.check, spec.blank_ok)
+        # A single alphanumeric substitution is tried only where the composite can confirm it.
+        for single in (False, True) if composite is not None else (False,):
+            for k, spec in enumerate(specs):
+                if not any(ok for _, ok in outcomes[k]) and reading.correct(
+                    spec, frozenset(), single=single, cross=composite
+                ):
+                    outcomes[k] = _evaluate(work, spec.variants, spec.check, spec.blank_ok)
 
     checks: list[CheckDigitResult] = []
     conventions: tuple[ExtendedNumberConvention, ...] = ()
@@ -598,17 +622,11 @@ def _read(
             )
             _check_problem(reading, spec.field, line, index, expected, found)
 
-    if layout.composite_check is not None:
-        composite = _Check(
-            "composite",
-            (layout.composite_spans,),
-            (False,) * len(layout.composite_spans),
-            layout.composite_check,
-        )
+    if composite is not None:
         ((expected, ok),) = _evaluate(work, composite.variants, composite.check, False)
         if correct and not ok:
             covered = _covered(specs)
-            if reading.correct(composite, covered):
+            if reading.correct(composite, covered, single=False):
                 ((expected, ok),) = _evaluate(work, composite.variants, composite.check, False)
         line, index = composite.check
         found = work[line][index]
@@ -704,8 +722,11 @@ def _read(
 def _country_problem(
     reading: _Reading, line: int, start: int, field: str, raw: str, specimen: bool
 ) -> None:
+    known = icao_code(raw)
     if raw == "UTO" and not specimen:
         message = "UTO is the Doc 9303 specimen state: accepted only in specimen mode"
+    elif known is not None and known != raw.rstrip("<"):
+        message = f"{raw!r} is written {mrz_country_field(known)!r} in an MRZ (Doc 9303)"
     else:
         message = f"{raw!r} is not an ISO 3166-1 alpha-3 or ICAO country code"
     reading.problem(line, start, field, "an ICAO country code", raw, message)

@@ -15,7 +15,7 @@ from filet.documents._checkdigit import check_digit
 from filet.documents._layout import LAYOUTS, Layout, MRZFormat, Pos, Span
 from filet.documents._transliteration import transliterate_mrz_name
 from filet.errors import InputError, Place
-from filet.model.countries import is_valid_icao_code, mrz_country_field
+from filet.model.countries import icao_code, is_valid_icao_code, mrz_country_field
 
 _ALNUM = re.compile(r"[A-Z0-9]+")
 _OPTIONAL = re.compile(r"[A-Z0-9<]*")
@@ -186,10 +186,11 @@ def _document_code(document: DocumentData, layout: Layout) -> str:
 
 
 def _country(code: str, field: str, specimen: bool) -> str:
-    if not is_valid_icao_code(code, specimen=specimen):
+    known = icao_code(code)
+    if known is None or not is_valid_icao_code(known, specimen=specimen):
         hint = " (the specimen state: pass specimen mode)" if code.strip().upper() == "UTO" else ""
         raise _bad(f"{code!r} is not an ICAO country code{hint}", field)
-    return mrz_country_field(code)
+    return mrz_country_field(known)
 
 
 def _optional(value: str, field: str) -> str:

@@ -7,6 +7,7 @@ from filet.model.countries import (
     alpha2,
     alpha3,
     country,
+    icao_code,
     is_valid_icao_code,
     mrz_country_field,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "alpha2",
     "alpha3",
     "country",
+    "icao_code",
     "is_valid_icao_code",
     "mrz_country_field",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "alpha2",
     "alpha3",
     "country",
+    "icao_code",
     "is_valid_icao_code",
     "mrz_country_field",
 ]
@@ -55,6 +56,8 @@ class Country:
     """ISO 3166-1 alpha-2 of the country the code belongs to (``D`` and ``GBN`` have one)."""
     iso_alpha3: str | None
     """ISO 3166-1 alpha-3 of the country the code belongs to, if any."""
+    icao_code: str
+    """The code an MRZ carries for this entry: the same as :attr:`code` except ``DEU`` -> ``D``."""
     note: str = ""
 
     @property
@@ -79,19 +82,33 @@ def _tables() -> _Tables:
     by_alpha2: dict[str, str] = {}
     for row in _read_csv("iso3166_countries.csv"):
         code = row["alpha3"]
-        by_code[code] = Country(code, row["name"], CountryKind.ISO3166, row["alpha2"], code)
+        by_code[code] = Country(code, row["name"], CountryKind.ISO3166, row["alpha2"], code, code)
         by_alpha2[row["alpha2"]] = code
     iso_alpha2 = {c.code: c.alpha2 for c in by_code.values()}
     for row in _read_csv("icao_codes.csv"):
         iso = row["iso_alpha3"] or None
+        kind = CountryKind(row["kind"])
         by_code[row["code"]] = Country(
             code=row["code"],
             name=row["name"],
-            kind=CountryKind(row["kind"]),
+            kind=kind,
             alpha2=iso_alpha2.get(iso) if iso else None,
             iso_alpha3=iso,
+            icao_code=row["code"],
             note=row["note"],
         )
+        if kind is CountryKind.COUNTRY and iso:
+            # ICAO writes this country with its own code (D for Germany), not the ISO alpha-3.
+            replaced = by_code[iso]
+            by_code[iso] = Country(
+                replaced.code,
+                replaced.name,
+                replaced.kind,
+                replaced.alpha2,
+                replaced.iso_alpha3,
+                row["code"],
+                f"written {row['code']} in an MRZ",
+            )
     return _Tables(by_code, by_alpha2)
 
 
@@ -112,11 +129,18 @@ def is_valid_icao_code(code: str, specimen: bool = False) -> bool:
     """Whether ``code`` may stand in an MRZ issuing-state or nationality field.
 
     ``UTO`` (Utopia, the Doc 9303 specimen state) is accepted only when ``specimen`` is true.
+    ``DEU`` is not: an MRZ writes Germany ``D<<`` (use :func:`icao_code` to convert).
     """
     found = country(code)
-    if found is None:
+    if found is None or found.icao_code != _clean(code):
         return False
     return specimen or not found.is_specimen
+
+
+def icao_code(code: str) -> str | None:
+    """The code an MRZ uses for a known code (``DEU`` and ``D<<`` give ``D``), or None."""
+    found = country(code)
+    return found.icao_code if found else None
 
 
 def alpha2(code: str) -> str | None:
@@ -131,8 +155,8 @@ def alpha3(alpha2_code: str) -> str | None:
 
 
 def mrz_country_field(code: str) -> str:
-    """The three characters an MRZ carries for ``code``: ``D`` becomes ``D<<``."""
-    return _clean(code).ljust(3, "<")
+    """The three characters an MRZ carries for ``code``: ``D`` and ``DEU`` become ``D<<``."""
+    return (icao_code(code) or _clean(code)).ljust(3, "<")
 
 
 def all_countries() -> tuple[Country, ...]:

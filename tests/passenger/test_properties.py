@@ -15,14 +15,22 @@ from filet.passenger import (
     Flight,
     FlightLeg,
     FlightManifest,
+    Payment,
+    PnrBooking,
+    PnrMessage,
+    PnrTraveller,
+    SsrDocs,
+    Ticket,
     TravelDocument,
     TravellerName,
     api_quality_flags,
+    pnr_quality_flags,
     read_crossings_csv,
     read_paxlst,
     read_pnr_json,
     read_pnrgov,
     write_paxlst,
+    write_pnrgov,
 )
 
 MESSAGES = Path(__file__).parent / "messages"
@@ -35,7 +43,8 @@ SAMPLES = [
         "pnrgov_11_1_custom_una.edi",
     )
 ]
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ROUND_TRIP = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _edifact_reader_fails_cleanly(data: bytes) -> None:
@@ -121,7 +130,7 @@ TRAVELLERS = st.builds(
 )
 
 
-@FAST
+@ROUND_TRIP
 @given(
     travellers=st.lists(TRAVELLERS, max_size=7),
     part_size=st.integers(1, 4) | st.none(),
@@ -157,3 +166,69 @@ def test_written_manifests_read_back_equal(
         assert got == sent
     assert back.flight == manifest.flight
     assert back.complete
+
+
+FREE = st.text(
+    alphabet=st.sampled_from("ABC xyz'+:?*|#!-.,/@éДمء0123456789"), min_size=1, max_size=20
+).filter(lambda s: s.strip() == s)
+SSR_SAFE = TEXT.filter(lambda s: "/" not in s)
+
+
+@ROUND_TRIP
+@given(
+    names=st.lists(st.tuples(TEXT, TEXT | st.just("")), min_size=1, max_size=4),
+    free_text=st.lists(FREE, max_size=3),
+    payer=st.tuples(FREE | st.none(), FREE | st.none(), FREE | st.none()),
+    form=st.sampled_from(["CA", "CC", "MS"]),
+    docs_surname=SSR_SAFE | st.none(),
+    birth=st.dates(date(1930, 1, 1), date(2025, 12, 31)) | st.none(),
+    created=TIMES,
+    service=st.sampled_from([":+.? '", "*|.# !"]),
+)
+def test_written_pnr_messages_read_back_equal(
+    names: list[tuple[str, str]],
+    free_text: list[str],
+    payer: tuple[str | None, str | None, str | None],
+    form: str,
+    docs_surname: str | None,
+    birth: date | None,
+    created: datetime,
+    service: str,
+) -> None:
+    travellers = [
+        PnrTraveller(
+            name=TravellerName(surname=surname, given_names=given),
+            traveller_ref=str(index),
+            remarks=[SsrDocs(surname=docs_surname, birth_date=birth, number="X1")],
+            tickets=[
+                Ticket(
+                    number=f"1{index}",
+                    payments=[
+                        Payment(
+                            form=form,
+                            payer_name=payer[0],
+                            payer_address=payer[1],
+                            payer_phone=payer[2],
+                        )
+                    ],
+                )
+            ],
+        )
+        for index, (surname, given) in enumerate(names, start=1)
+    ]
+    flight = Flight(
+        carrier="TK",
+        number="1",
+        legs=[FlightLeg(departure_airport="IST", arrival_airport="ATH", departure_local=created)],
+    )
+    booking = PnrBooking(
+        record_locator="ABC123", created=created, free_text=free_text, travellers=travellers
+    )
+    message = PnrMessage(flight=flight, bookings=[booking])
+    [back] = read_pnrgov(write_pnrgov(message, service=service))
+    assert back.bookings[0].free_text == free_text
+    for sent, got in zip(travellers, back.bookings[0].travellers, strict=True):
+        assert got.quality_flags == pnr_quality_flags(sent)
+        got.quality_flags = sent.quality_flags
+    back.sender = back.recipient = back.interchange_ref = back.message_ref = None
+    assert back == message

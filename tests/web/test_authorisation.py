@@ -25,6 +25,7 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/v1/users/{username}/disable"): "users:manage",
     ("GET", "/api/v1/audit/events"): "audit:read",
     ("GET", "/api/v1/audit/verify"): "audit:read",
+    ("POST", "/api/v1/messages"): "passenger:ingest",
     ("GET", "/login"): None,
     ("POST", "/login"): None,
     ("POST", "/logout"): "account:self",

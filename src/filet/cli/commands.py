@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, names, passenger, synth, system
+from filet.cli import documents, ingest, names, passenger, synth, system
 
 
 def register(app: typer.Typer) -> None:
@@ -19,3 +19,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(documents.document_app, name="document")
     app.command("synth")(synth.synth)
     app.add_typer(names.names_app, name="names")
+    app.command("ingest")(ingest.ingest)
+    app.add_typer(ingest.points_app, name="crossing-points")

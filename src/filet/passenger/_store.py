@@ -282,7 +282,7 @@ class _Writer:
             "surname": name.normalised_surname,
             "given_names": name.normalised_given_names,
             "name_as_sent": f"{name.surname}:{name.given_names}",
-            "sex": parsed.sex,
+            "sex": _sex(parsed.sex),
             "birth_date": parsed.birth_date.isoformat() if parsed.birth_date else None,
             "nationality": parsed.nationality,
             "residence_country": parsed.residence_country,
@@ -322,7 +322,7 @@ class _Writer:
             surname=name.normalised_surname,
             given_names=name.normalised_given_names,
             birth_date=parsed.birth_date,
-            sex=parsed.sex,
+            sex=_sex(parsed.sex),
             nationality=parsed.nationality,
             document_number=document.number if document else None,
             document_country=document.issuing_state if document else None,
@@ -506,9 +506,9 @@ class _Writer:
             row.surname = traveller.name.normalised_surname
             row.given_names = traveller.name.normalised_given_names
             row.name_as_sent = f"{traveller.name.surname}:{traveller.name.given_names}"
-            row.infant = traveller.traveller_type == "IN"
+            row.infant = traveller.traveller_type == "IN" or bool(ssr and ssr.sex in ("MI", "FI"))
             row.birth_date = ssr.birth_date.isoformat() if ssr and ssr.birth_date else None
-            row.sex = ssr.sex if ssr else None
+            row.sex = _sex(ssr.sex if ssr else None)
             row.nationality = ssr.nationality if ssr else None
             row.document_type = ssr.doc_type if ssr else None
             row.document_number = ssr.number if ssr else None
@@ -652,7 +652,7 @@ class _Writer:
             surname=parsed.name.normalised_surname,
             given_names=parsed.name.normalised_given_names,
             birth_date=parsed.birth_date,
-            sex=parsed.sex,
+            sex=_sex(parsed.sex),
             nationality=parsed.nationality,
             document_number=document.number if document else None,
             document_country=document.issuing_state if document else None,
@@ -701,6 +701,14 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=dt.UTC)
+
+
+def _sex(value: str | None) -> str | None:
+    """``M``, ``F`` or ``X``; DOCS writes infants as ``MI``/``FI`` and unknown as ``U``."""
+    if not value:
+        return None
+    letter = value.strip().upper()[:1]
+    return letter if letter in ("M", "F", "X") else None
 
 
 def _first(values: Iterable[str | None]) -> str | None:

@@ -1,0 +1,242 @@
+"""Ingestion into the store: whole messages or nothing, idempotent, PNR versions, API↔PNR links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from filet.errors import InputError
+from filet.passenger import (
+    ApiTraveller,
+    Contact,
+    Flight,
+    FlightLeg,
+    FlightManifest,
+    ItineraryLeg,
+    Payment,
+    PnrBooking,
+    PnrMessage,
+    PnrTraveller,
+    Ticket,
+    TravelDocument,
+    TravellerName,
+    write_paxlst,
+    write_pnrgov,
+)
+from filet.passenger._store import ingest_message
+from filet.security import SYSTEM
+from filet.store import schema as S
+from filet.store import transaction
+
+MESSAGES = Path(__file__).parent / "messages"
+TABLES = [
+    S.InboundMessage,
+    S.Flight,
+    S.ApiTraveller,
+    S.PnrBooking,
+    S.PnrVersion,
+    S.PnrTraveller,
+    S.PnrLeg,
+    S.PnrContact,
+    S.PnrPayment,
+    S.BorderCrossing,
+    S.IdentityRecord,
+    S.TravelDocument,
+    S.Agency,
+    S.CrossingPoint,
+]
+
+
+def _snapshot(session: Session) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every passenger table (without volatile timestamps)."""
+    snapshot = {}
+    for table in TABLES:
+        columns = [c for c in table.__table__.columns if c.name not in ("created_at",)]
+        rows = session.execute(select(*columns).order_by(*table.__table__.primary_key)).all()
+        snapshot[table.__tablename__] = [tuple(r) for r in rows]
+    return snapshot
+
+
+def _ingest(sessions: sessionmaker[Session], data: bytes, name: str) -> dict[str, object]:
+    with transaction(sessions) as session:
+        return ingest_message(session, data, name, SYSTEM).as_dict()
+
+
+def test_every_fixture_message_goes_in_and_a_second_time_changes_nothing(
+    sessions: sessionmaker[Session],
+) -> None:
+    files = sorted(MESSAGES.iterdir())
+    for path in files:
+        summary = _ingest(sessions, path.read_bytes(), path.name)
+        assert not summary["duplicate"]
+    with sessions() as session:
+        before = _snapshot(session)
+    assert len(before["api_travellers"]) >= 8
+    assert len(before["pnr_bookings"]) >= 3
+    for path in files:
+        assert _ingest(sessions, path.read_bytes(), path.name)["duplicate"] is True
+    with sessions() as session:
+        assert _snapshot(session) == before
+
+
+def test_a_broken_message_is_refused_whole_with_its_place(sessions: sessionmaker[Session]) -> None:
+    good = (MESSAGES / "pnrgov_13_1_two_bookings.edi").read_text()
+    broken = good.replace("UNT+", "UNT+999", 1)
+    with pytest.raises(InputError) as caught:
+        _ingest(sessions, broken.encode(), "broken.edi")
+    assert "broken.edi" in str(caught.value)
+    assert caught.value.place.tag == "UNT"
+    with sessions() as session:
+        for table in TABLES:
+            assert session.execute(select(func.count()).select_from(table)).scalar_one() == 0
+
+
+def _flight() -> Flight:
+    return Flight(
+        carrier="TK",
+        number="1951",
+        legs=[
+            FlightLeg(
+                departure_airport="IST",
+                arrival_airport="AMS",
+                departure_local=dt.datetime(2026, 5, 4, 9, 40),
+                arrival_local=dt.datetime(2026, 5, 4, 12, 5),
+            )
+        ],
+    )
+
+
+def _booking(phone: str) -> PnrBooking:
+    return PnrBooking(
+        record_locator="QX7R2M",
+        locator_carrier="TK",
+        created=dt.datetime(2026, 5, 2, 18, 3),
+        travellers=[
+            PnrTraveller(
+                name=TravellerName(surname="TESFAY", given_names="SAMUEL MR"),
+                traveller_ref="1",
+                tickets=[
+                    Ticket(number="2352401234567", payments=[Payment(form="CA", amount=612.0)])
+                ],
+            ),
+            PnrTraveller(
+                name=TravellerName(surname="GEBREMEDHIN", given_names="SABA"), traveller_ref="2"
+            ),
+        ],
+        contacts=[Contact(kind="phone", value=phone)],
+        itinerary=[ItineraryLeg(flight=_flight(), status="HK", party_size=2)],
+    )
+
+
+def test_a_changed_pnr_supersedes_the_earlier_version_and_keeps_it(
+    sessions: sessionmaker[Session],
+) -> None:
+    first = write_pnrgov(PnrMessage(flight=_flight(), bookings=[_booking("+251911000111")]))
+    second = write_pnrgov(
+        PnrMessage(flight=_flight(), bookings=[_booking("+251911999888")]), interchange_ref="2"
+    )
+    _ingest(sessions, first.encode(), "v1.edi")
+    counts = _ingest(sessions, second.encode(), "v2.edi")["counts"]
+    assert counts == {**counts, "bookings_superseded": 1}
+    again = write_pnrgov(
+        PnrMessage(flight=_flight(), bookings=[_booking("+251911999888")]), interchange_ref="3"
+    )
+    assert _ingest(sessions, again.encode(), "v3.edi")["counts"]["bookings_unchanged"] == 1
+    with sessions() as session:
+        booking = session.execute(select(S.PnrBooking)).scalar_one()
+        versions = session.execute(select(S.PnrVersion.version)).scalars().all()
+        phones = session.execute(select(S.PnrContact.value)).scalars().all()
+        payments = session.execute(select(S.PnrPayment.method)).scalars().all()
+    assert booking.version == 2 and sorted(versions) == [1, 2]
+    assert phones == ["+251911999888"]
+    assert payments == ["CA"]
+
+
+def test_api_travellers_link_to_their_pnr_traveller_on_the_same_flight(
+    sessions: sessionmaker[Session],
+) -> None:
+    _ingest(
+        sessions,
+        write_pnrgov(PnrMessage(flight=_flight(), bookings=[_booking("+2519")])).encode(),
+        "pnr.edi",
+    )
+    manifest = FlightManifest(
+        flight=_flight(),
+        travellers=[
+            ApiTraveller(
+                name=TravellerName(surname="TESFAY", given_names="SAMUEL"),
+                sex="M",
+                birth_date=dt.date(1994, 1, 1),
+                nationality="ERI",
+                pnr_locator="QX7R2M",
+                documents=[
+                    TravelDocument(
+                        doc_type="P",
+                        number="P01234567",
+                        issuing_state="ERI",
+                        expiry=dt.date(2029, 3, 1),
+                    )
+                ],
+            ),
+            ApiTraveller(
+                name=TravellerName(surname="OTHER", given_names="PERSON"),
+                pnr_locator="ZZZZZZ",
+                documents=[TravelDocument(doc_type="P", number="X1", issuing_state="NLD")],
+            ),
+        ],
+    )
+    _ingest(sessions, write_paxlst(manifest).encode(), "api.edi")
+    with sessions() as session:
+        rows = session.execute(
+            select(S.ApiTraveller.surname, S.PnrTraveller.given_names)
+            .outerjoin(S.PnrTraveller, S.PnrTraveller.id == S.ApiTraveller.pnr_traveller_id)
+            .order_by(S.ApiTraveller.surname)
+        ).all()
+        identity = session.execute(
+            select(S.IdentityRecord).where(
+                S.IdentityRecord.source_type == "api", S.IdentityRecord.surname == "TESFAY"
+            )
+        ).scalar_one()
+    assert [tuple(r) for r in rows] == [("OTHER", None), ("TESFAY", "SAMUEL")]
+    assert (identity.birth_date, identity.document_number, identity.nationality) == (
+        "1994-01-01",
+        "P01234567",
+        "ERI",
+    )
+
+
+def test_cli_ingests_a_folder_twice_identically(engine: Engine, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the CLI test uses the SQLite store of FILET_DATA_DIR")
+    env = {**os.environ, "FILET_DATA_DIR": str(tmp_path), "FILET_DATABASE_URL": ""}
+
+    def filet(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "filet", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    assert filet("db", "upgrade").returncode == 0
+    first = filet("ingest", str(MESSAGES), "--json")
+    assert first.returncode == 0, first.stderr
+    second = filet("ingest", str(MESSAGES), "--json")
+    import json
+
+    one, two = json.loads(first.stdout), json.loads(second.stdout)
+    assert one["stored"] == len(list(MESSAGES.iterdir())) and one["failed"] == []
+    assert two["stored"] == 0 and two["already_stored"] == one["stored"]
+    bad = tmp_path / "bad.edi"
+    bad.write_text("UNA:+.? 'UNB+IATA:1+X+Y+260101:0000+1'UNH+1+PAXLST:D:05B:UN:IATA'GARBAGE")
+    failed = filet("ingest", str(bad))
+    assert failed.returncode == 1 and "bad.edi" in failed.stdout

@@ -51,6 +51,7 @@ class FiredRule:
     title: str
     weight: float
     values: dict[str, Any]
+    purpose: str = "enforcement"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class FiredRule:
             "title": self.title,
             "weight": self.weight,
             "values": self.values,
+            "purpose": self.purpose,
         }
 
 
@@ -105,6 +107,7 @@ class RuleSet:
                         rule.document.title,
                         rule.document.weight,
                         {n: features.get(n) for n in sorted(rule.condition.features)},
+                        rule.document.purpose,
                     )
                 )
         score = sum(f.weight for f in fired)
@@ -271,6 +274,7 @@ def batch_assessments(
                     rule.document.title,
                     rule.document.weight,
                     {n: feature_values[n] for n in sorted(rule.condition.features)},
+                    rule.document.purpose,
                 )
                 for rule, flag in zip(rules, fired_flags, strict=True)
                 if flag
@@ -324,7 +328,9 @@ def reproduce(session: Session, assessment_id: int) -> tuple[Assessment, Assessm
         row.score,
         {k: int(v) for k, v in row.rule_versions.items()},
         [
-            FiredRule(f["rule"], f["version"], f["title"], f["weight"], f["values"])
+            FiredRule(
+                f["rule"], f["version"], f["title"], f["weight"], f["values"], f["purpose"]
+            )
             for f in row.fired
         ],
     )

@@ -101,7 +101,7 @@ def check_rule(raw: dict[str, Any] | RuleDocument, where: Place | None = None) -
     except InputError as error:
         raise RuleError(f"rule {document.id}: {error.message}", error.place) from None
     protected = protected_terms()
-    for term in sorted(names | literals):
+    for term in [*sorted(names), *sorted(literals)]:
         category = protected.get(term.lower())
         if category is not None:
             raise refuse(
@@ -201,3 +201,8 @@ def validate_rules(
         seen.add(checked.key)
         good.append(checked)
     return good, errors
+
+
+def starter_rules_path() -> Path:
+    """The starter rule library shipped with filet (``risk/data/starter-rules.yaml``)."""
+    return Path(__file__).with_name("data") / "starter-rules.yaml"

@@ -37,7 +37,7 @@ from filet.passenger._model import (
     TravellerName,
     TravellerRole,
 )
-from filet.passenger._normalise import document_number_is_valid
+from filet.passenger._normalise import document_number_is_valid, normalise_seat
 
 _ROLES = cast(dict[str, TravellerRole], codes().traveller_roles)
 _ROLE_CODES = {v: k for k, v in reversed(_ROLES.items())}
@@ -312,8 +312,7 @@ def _traveller_detail(state: _State, seg: Segment) -> None:
         elif qualifier == "ABO":
             traveller.passenger_reference = value
         elif qualifier == "SEA" and value is not None:
-            traveller.seat = value
-            traveller.__post_init__()
+            traveller.seat = normalise_seat(value)
     elif tag == "DOC":
         doc_type = seg.get(0, 0) or ""
         number = seg.get(1, 0) or ""

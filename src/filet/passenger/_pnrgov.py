@@ -64,7 +64,12 @@ from filet.passenger._model import (
     TicketingOffice,
     TravellerName,
 )
-from filet.passenger._normalise import document_number_is_valid, normalise_email, normalise_phone
+from filet.passenger._normalise import (
+    document_number_is_valid,
+    normalise_email,
+    normalise_phone,
+    normalise_seat,
+)
 
 _PHONE_CODES = codes().phone_contact_codes
 _EMAIL_CODES = codes().email_contact_codes
@@ -149,10 +154,11 @@ class _Reader:
         if tag == "RCI":
             self._rci(booking, seg)
             return
-        self.split_pending = self.split_pending and tag == "RCI"
+        # only RCI segments straight after an EQN name split-off bookings
+        self.split_pending = False
         if tag == "ABI" or self.context == "history":
             self._history(booking, seg)
-        elif tag == "TIF" and self.context not in {"leg"}:
+        elif tag == "TIF" and self.context != "leg":
             self._traveller(booking, seg)
         elif tag == "TIF" and self.check_in is not None:
             self.check_in.name = _tif_name(seg)
@@ -401,8 +407,7 @@ class _Reader:
             leg.check_ins.append(self.check_in)
         elif tag == "SSD" and self.check_in is not None:
             seat = seg.get(0, 0)
-            self.check_in.seat = seat
-            self.check_in.__post_init__()
+            self.check_in.seat = normalise_seat(seat) if seat else None
         elif tag == "TBD" and self.check_in is not None:
             count, weight, unit = seg.get(1, 0), seg.get(1, 1), seg.get(1, 2)
             self.check_in.bags_count = int(count) if count and count.isdigit() else None

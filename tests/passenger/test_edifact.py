@@ -105,3 +105,15 @@ def test_writer_refuses_line_breaks_in_values() -> None:
     out = SegmentWriter()
     with pytest.raises(ValueError, match="line break"):
         out.add("FTX", "AAI", None, None, "TWO\nLINES")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UNH+1+PAXLST:D:05B:UN:IATA'UNT+\u00b2+1'",  # superscript two: isdigit() but not int()
+        "UNH+1+PAXLST:D:05B:UN:IATA+X+\u0661:F'UNT+2+1'",  # Arabic-Indic one
+    ],
+)
+def test_numbers_must_be_ascii_digits(text: str) -> None:
+    with pytest.raises(InputError, match="number"):
+        read_interchange(text)

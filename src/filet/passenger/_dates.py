@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from filet.passenger._normalise import is_digits
+
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
@@ -31,7 +33,7 @@ def parse_dtm(value: str, format_code: str | None, past: bool = False) -> dateti
     """
     text = value.strip()
     code = format_code or {6: "101", 8: "102", 10: "201", 12: "203"}.get(len(text))
-    if not text.isdigit():
+    if not is_digits(text):
         raise ValueError(f"date {value!r} is not all digits")
     if code == "101" and len(text) == 6:
         return datetime(century_year(int(text[:2]), past), int(text[2:4]), int(text[4:6]))
@@ -55,11 +57,11 @@ def parse_dtm(value: str, format_code: str | None, past: bool = False) -> dateti
 def parse_ddmmyy(value: str, time: str | None = None, past: bool = False) -> datetime:
     """A PNRGOV date ``DDMMYY`` with an optional time ``HHMM``."""
     text = value.strip()
-    if len(text) != 6 or not text.isdigit():
+    if len(text) != 6 or not is_digits(text):
         raise ValueError(f"date {value!r} is not DDMMYY")
     hour = minute = 0
     if time:
-        if len(time) != 4 or not time.isdigit():
+        if len(time) != 4 or not is_digits(time):
             raise ValueError(f"time {time!r} is not HHMM")
         hour, minute = int(time[:2]), int(time[2:])
     year = century_year(int(text[4:6]), past)
@@ -69,7 +71,7 @@ def parse_ddmmyy(value: str, time: str | None = None, past: bool = False) -> dat
 def parse_ddmonyy(value: str, past: bool = False) -> date:
     """A date of airline free text, ``12JUL64``."""
     text = value.strip().upper()
-    if len(text) != 7 or not text[:2].isdigit() or not text[5:].isdigit():
+    if len(text) != 7 or not is_digits(text[:2]) or not is_digits(text[5:]):
         raise ValueError(f"date {value!r} is not DDMMMYY")
     month = _MONTHS.get(text[2:5])
     if month is None:

@@ -36,6 +36,7 @@ from pydifact.token import Token
 from pydifact.tokenizer import Tokenizer
 
 from filet.errors import InputError, Place
+from filet.passenger._normalise import is_digits
 
 DEFAULT_UNA = ":+.? '"
 
@@ -296,7 +297,7 @@ def _read_message(segments: list[Segment], start: int) -> tuple[Message, int]:
     sequence_number: int | None = None
     raw_sequence = header.get(3, 0)
     if raw_sequence is not None:
-        if not raw_sequence.isdigit():
+        if not is_digits(raw_sequence):
             raise InputError(
                 f"sequence of transfers must be a number, found {raw_sequence!r}",
                 header.place("0070"),
@@ -320,7 +321,7 @@ def _read_message(segments: list[Segment], start: int) -> tuple[Message, int]:
 
 def _check_count(segment: Segment, expected: int, what: str) -> None:
     raw = segment.get(0, 0)
-    if raw is None or not raw.isdigit():
+    if raw is None or not is_digits(raw):
         raise InputError(f"count of {what} missing or not a number", segment.place("0074"))
     if int(raw) != expected:
         raise InputError(

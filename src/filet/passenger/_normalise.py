@@ -17,13 +17,20 @@ from anyascii import anyascii
 
 from filet.passenger._codes import codes
 
-_FLIGHT_DIGITS = re.compile(r"^(\d{1,5})([A-Z]?)$")
+_FLIGHT_DIGITS = re.compile(r"^(\d{1,5})([A-Z]?)$", re.ASCII)
 # a carrier designator has at least one letter: IATA two characters, ICAO three letters
-_FLIGHT_PREFIXED = re.compile(r"^((?=[A-Z0-9]{0,2}[A-Z])[A-Z0-9]{2}[A-Z]?)\s*(\d{1,5})([A-Z]?)$")
-_SEAT = re.compile(r"^0*(\d{1,3})([A-Z])$")
+_FLIGHT_PREFIXED = re.compile(
+    r"^((?=[A-Z0-9]{0,2}[A-Z])[A-Z0-9]{2}[A-Z]?)\s*(\d{1,5})([A-Z]?)$", re.ASCII
+)
+_SEAT = re.compile(r"^0*(\d{1,3})([A-Z])$", re.ASCII)
 _NON_NAME = re.compile(r"[^A-Z ]+")
 _SPACES = re.compile(r"\s+")
 _DOC_NUMBER = re.compile(r"^[A-Z0-9<]{1,20}$")
+
+
+def is_digits(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts ``²``, which ``int`` refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def normalise_name(name: str) -> str:
@@ -60,7 +67,7 @@ def normalise_flight_number(number: str, carrier: str = "") -> tuple[str, str, s
     """
     carrier = carrier.strip().upper()
     raw = number.strip().upper()
-    if carrier and raw.startswith(carrier) and raw[len(carrier) :].strip()[:1].isdigit():
+    if carrier and raw.startswith(carrier) and is_digits(raw[len(carrier) :].strip()[:1]):
         raw = raw[len(carrier) :].strip()
     match = _FLIGHT_DIGITS.match(raw)
     if match is None:

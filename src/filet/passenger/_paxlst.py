@@ -37,7 +37,7 @@ from filet.passenger._model import (
     TravellerName,
     TravellerRole,
 )
-from filet.passenger._normalise import document_number_is_valid, normalise_seat
+from filet.passenger._normalise import document_number_is_valid, is_digits, normalise_seat
 
 _ROLES = cast(dict[str, TravellerRole], codes().traveller_roles)
 _ROLE_CODES = {v: k for k, v in reversed(_ROLES.items())}
@@ -218,7 +218,7 @@ def _open_flight(state: _State, seg: Segment) -> None:
     if designator is None:
         raise InputError("TDT has no flight number", seg.place("8028"))
     flight = Flight(carrier=carrier, number=designator)
-    if not flight.carrier or not (flight.number.isdigit() and len(flight.number) == 4):
+    if not flight.carrier or not (is_digits(flight.number) and len(flight.number) == 4):
         raise InputError(
             f"TDT flight {designator!r} is not a carrier code and flight number",
             seg.place("8028"),
@@ -390,7 +390,7 @@ def _read_count(state: _State, seg: Segment) -> None:
     if seg.get(0, 0) not in {"41", "42"}:
         return
     raw = seg.get(0, 1)
-    if raw is None or not raw.isdigit():
+    if raw is None or not is_digits(raw):
         raise InputError(f"CNT count {raw!r} is not a number", seg.place("6066"))
     _close_flight(state)
     _close_traveller(state)

@@ -66,6 +66,7 @@ from filet.passenger._model import (
 )
 from filet.passenger._normalise import (
     document_number_is_valid,
+    is_digits,
     normalise_email,
     normalise_phone,
     normalise_seat,
@@ -203,7 +204,7 @@ class _Reader:
             self.flight = _tvl_flight(seg)
         elif seg.tag == "EQN":
             raw = seg.get(0, 0)
-            if raw is None or not raw.isdigit():
+            if raw is None or not is_digits(raw):
                 raise InputError(f"EQN number of PNRs {raw!r} is not a number", seg.place())
             self.declared, self.declared_segment = int(raw), seg
 
@@ -313,7 +314,7 @@ class _Reader:
             self.ticket = Ticket(
                 number=seg.get(0, 0) or "",
                 doc_type=seg.get(0, 1) or "T",
-                booklets=int(booklets) if booklets and booklets.isdigit() else None,
+                booklets=int(booklets) if booklets and is_digits(booklets) else None,
             )
             self.traveller.tickets.append(self.ticket)
             self.payment = None
@@ -380,7 +381,7 @@ class _Reader:
         tag = seg.tag
         if tag == "RPI":
             size = seg.get(0, 0)
-            leg.party_size = int(size) if size and size.isdigit() else None
+            leg.party_size = int(size) if size and is_digits(size) else None
             leg.status = seg.get(1, 0)
         elif tag == "APD":
             leg.aircraft = seg.get(0, 0)
@@ -410,7 +411,7 @@ class _Reader:
             self.check_in.seat = normalise_seat(seat) if seat else None
         elif tag == "TBD" and self.check_in is not None:
             count, weight, unit = seg.get(1, 0), seg.get(1, 1), seg.get(1, 2)
-            self.check_in.bags_count = int(count) if count and count.isdigit() else None
+            self.check_in.bags_count = int(count) if count and is_digits(count) else None
             self.check_in.bags_weight = _amount(weight, seg)
             self.check_in.bags_weight_unit = unit
             for element in seg.elements[4:]:
@@ -592,7 +593,7 @@ def _ssr_remark(seg: Segment) -> SsrRemark | None:
     return SsrOther(
         code=code,
         status=status,
-        quantity=int(quantity) if quantity and quantity.isdigit() else None,
+        quantity=int(quantity) if quantity and is_digits(quantity) else None,
         carrier=carrier,
         text=text,
     )
@@ -647,8 +648,8 @@ def _normalise_contacts(booking: PnrBooking) -> None:
     for contact in booking.contacts:
         if contact.kind == "email":
             contact.normalised = normalise_email(contact.value)
-        elif contact.source == "SSR" and contact.value[:1].isdigit() and contact.value[0] != "0":
-            # SSR CTCM carries the number with its country code (IATA RP 1830s)
+        elif contact.source == "SSR" and is_digits(contact.value[:1]) and contact.value[0] != "0":
+            # SSR CTCM carries the number with its country code
             contact.normalised = normalise_phone("+" + contact.value, None)
         else:
             contact.normalised = normalise_phone(contact.value, region)

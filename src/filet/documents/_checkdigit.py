@@ -21,9 +21,8 @@ CHARACTER_VALUES: dict[str, int] = {
     "<": 0,
 }
 
-_WEIGHTS = (7, 3, 1) * 40
-WEIGHTS_FROM = ((7, 3, 1) * 40, (3, 1, 7) * 40, (1, 7, 3) * 40)
-"""Weights for data starting at an offset of 0, 1 or 2 (mod 3) into the checked string."""
+WEIGHTS = (7, 3, 1) * 40
+"""The weights of each position of the checked data (long enough for any MRZ field)."""
 
 VALUE_TABLE = bytes.maketrans(
     (digits + ascii_uppercase + "<").encode("ascii"), bytes([*range(36), 0])
@@ -33,7 +32,7 @@ VALUE_TABLE = bytes.maketrans(
 
 def check_digit_value(data: str) -> int:
     """The check digit of ``data`` as an int; ``data`` must hold MRZ characters only (unchecked)."""
-    total: int = sum(map(mul, data.encode("ascii").translate(VALUE_TABLE), _WEIGHTS))
+    total: int = sum(map(mul, data.encode("ascii").translate(VALUE_TABLE), WEIGHTS))
     return total % 10
 
 
@@ -52,9 +51,9 @@ def check_digit(data: str) -> str:
                 f"expected A-Z, 0-9 or '<', found {char!r}",
                 Place(position=index + 1),
             )
-    if len(data) > len(_WEIGHTS):
+    if len(data) > len(WEIGHTS):
         raise InputError(
-            f"expected at most {len(_WEIGHTS)} characters, found {len(data)}",
-            Place(position=len(_WEIGHTS) + 1),
+            f"expected at most {len(WEIGHTS)} characters, found {len(data)}",
+            Place(position=len(WEIGHTS) + 1),
         )
     return str(check_digit_value(data))

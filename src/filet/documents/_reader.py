@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 
-from filet.documents._checkdigit import VALUE_TABLE, WEIGHTS_FROM, check_digit_value
+from filet.documents._checkdigit import VALUE_TABLE, WEIGHTS, check_digit_value
 from filet.documents._layout import LAYOUTS, SHAPES, Layout, MRZFormat, Pos, Span, layout_for
 from filet.documents._result import (
     CheckDigitResult,
@@ -100,8 +100,12 @@ def _normalise(mrz: str | Sequence[str]) -> list[str]:
         parts = [mrz]
     else:
         parts = list(mrz)
-        if 2 <= len(parts) <= 3 and all(isinstance(p, str) and _CLEAN.fullmatch(p) for p in parts):
-            return parts
+        if 2 <= len(parts) <= 3:
+            for part in parts:
+                if not isinstance(part, str) or not _CLEAN.fullmatch(part):
+                    break
+            else:
+                return parts
     lines: list[str] = []
     for index, part in enumerate(parts):
         if not isinstance(part, str):
@@ -374,8 +378,8 @@ class _Plan:
 
     checks: tuple[tuple[str, int, int, int, int, int, bool], ...]
     """(field, line, start, end, check line, check index, blank_ok) of the single-span checks."""
-    composite: tuple[tuple[int, int, int, int], ...]
-    """(line, start, end, offset into the composite data) of each composite span."""
+    composite: tuple[Span, ...]
+    """The spans the composite check digit covers, in order."""
     composite_check: Pos | None
     passed: tuple[tuple[CheckDigitResult, ...], ...]
     """For each check (composite last), the result of a passing check digit 0-9: built once."""
@@ -391,11 +395,6 @@ def _plan_of(layout: Layout) -> _Plan:
     ):
         if pos is not None:
             checks.append((field, span[0], span[1], span[2], pos[0], pos[1], blank_ok))
-    composite = []
-    offset = 0
-    for line, start, end in layout.composite_spans:
-        composite.append((line, start, end, offset))
-        offset += end - start
     positions = [(c[0], c[4], c[5]) for c in checks]
     if layout.composite_check is not None:
         positions.append(("composite", *layout.composite_check))
@@ -403,7 +402,7 @@ def _plan_of(layout: Layout) -> _Plan:
         tuple(CheckDigitResult(field, line + 1, index + 1, d, d, True) for d in _DIGITS)
         for field, line, index in positions
     )
-    return _Plan(tuple(checks), tuple(composite), layout.composite_check, passed)
+    return _Plan(tuple(checks), layout.composite_spans, layout.composite_check, passed)
 
 
 _PLANS = {fmt: _plan_of(layout) for fmt, layout in LAYOUTS.items()}
@@ -426,7 +425,7 @@ def _read_fast(
     if layout.extended_number and lines[cline][cindex] == "<":
         return None
     values = [line.encode("ascii").translate(VALUE_TABLE) for line in lines]
-    weights = WEIGHTS_FROM[0]
+    weights = WEIGHTS
     checks: list[CheckDigitResult] = []
     passed = plan.passed
     for k, (field, line, start, end, check_line, check_index, blank_ok) in enumerate(plan.checks):
@@ -441,9 +440,8 @@ def _read_fast(
         else:
             return None
     if plan.composite_check is not None:
-        total = 0
-        for line, start, end, offset in plan.composite:
-            total += sum(map(mul, values[line][start:end], WEIGHTS_FROM[offset % 3]))
+        joined = b"".join([values[line][start:end] for line, start, end in plan.composite])
+        total = sum(map(mul, joined, weights))
         check_line, check_index = plan.composite_check
         if lines[check_line][check_index] != _DIGITS[total % 10]:
             return None

@@ -34,8 +34,6 @@ from filet.passenger import (
     write_paxlst,
     write_pnrgov,
 )
-from filet.passenger import Flight as PaxFlight
-from filet.passenger import FlightLeg as PaxFlightLeg
 from filet.synth._catalogue import Catalogue, Route, load_catalogue
 from filet.synth._output import OutputFiles
 from filet.synth._people import (
@@ -172,6 +170,7 @@ class WorldGenerator:
         self.lost_reports: list[tuple[str, str, str, str, str, str, str, str, str]] = []
         self.listed: list[tuple[Person, str, str, str]] = []
         self._written_bookings: set[str] = set()
+        self._mrz_cache: dict[str, list[str]] = {}
 
     # --- run ---------------------------------------------------------------------------------------
 
@@ -1393,18 +1392,7 @@ class WorldGenerator:
         self.counts["flights"] += 1
         day = load.departure.date().isoformat()
         stem = f"{day}/{load.designator}-{load.origin}{load.destination}"
-        flight = PaxFlight(
-            carrier=load.carrier,
-            number=load.number,
-            legs=[
-                PaxFlightLeg(
-                    departure_airport=load.origin,
-                    arrival_airport=load.destination,
-                    departure_local=load.departure,
-                    arrival_local=load.arrival,
-                )
-            ],
-        )
+        flight = load.model()
         reference = f"{stable(stem) % 10**8:08d}"
         travellers = []
         for traveller, truth in load.api:
@@ -1489,19 +1477,23 @@ class WorldGenerator:
     ) -> None:
         self.counts["mrz"] += 1
         item_id = f"MRZ{self.counts['mrz']:08d}"
-        data = DocumentData(
-            format=MRZFormat.MRV_A if doc.doc_type == "V" else MRZFormat.TD3,
-            issuing_state=doc.issuing_state,
-            surname=doc.surname,
-            given_names=doc.given_names,
-            document_number=doc.number,
-            nationality=doc.nationality,
-            birth_date=doc.birth_date,
-            sex=doc.sex,
-            expiry_date=doc.expiry,
-        )
-        lines = list(write_mrz(data))
-        lines = _forge(lines, doc.mrz_expectation)
+        lines = self._mrz_cache.get(doc.document_id)
+        if lines is None:
+            data = DocumentData(
+                format=MRZFormat.MRV_A if doc.doc_type == "V" else MRZFormat.TD3,
+                issuing_state=doc.issuing_state,
+                surname=doc.surname,
+                given_names=doc.given_names,
+                document_number=doc.number,
+                nationality=doc.nationality,
+                birth_date=doc.birth_date,
+                sex=doc.sex,
+                expiry_date=doc.expiry,
+            )
+            lines = _forge(list(write_mrz(data)), doc.mrz_expectation)
+            if len(self._mrz_cache) > 200_000:
+                self._mrz_cache.clear()
+            self._mrz_cache[doc.document_id] = lines
         self.out.jsonl(
             self.out.mrz,
             {

@@ -117,6 +117,24 @@ class FlightLoad:
     api: list[tuple[ApiTraveller, RecordTruth]] = field(default_factory=list)
     bookings: dict[str, tuple[PnrBooking, list[RecordTruth]]] = field(default_factory=dict)
     seats_taken: int = 0
+    _model: Flight | None = None
+
+    def model(self) -> Flight:
+        """The flight as the passenger model has it (built once, shared by every message)."""
+        if self._model is None:
+            self._model = Flight(
+                carrier=self.carrier,
+                number=self.number,
+                legs=[
+                    FlightLeg(
+                        departure_airport=self.origin,
+                        arrival_airport=self.destination,
+                        departure_local=self.departure,
+                        arrival_local=self.arrival,
+                    )
+                ],
+            )
+        return self._model
 
     @property
     def designator(self) -> str:
@@ -221,6 +239,7 @@ class TravelBook:
             legs += inbound
         booking = self._pnr(plan, legs)
         truths = [p.truth() for p in plan.passengers]
+        api_names = [self._api_name(p) for p in plan.passengers]
         for index, load in enumerate(legs):
             itinerary = booking.itinerary[index]
             seats: list[str] = []
@@ -240,7 +259,8 @@ class TravelBook:
                         )
                     )
                 if self.is_reported(load):
-                    load.api.append((self._api(passenger, load, booking, seat), passenger.truth()))
+                    traveller = self._api(passenger, load, booking, seat, api_names[ref - 1])
+                    load.api.append((traveller, truths[ref - 1]))
             if self.is_reported(load):
                 load.bookings[booking.record_locator] = (booking, truths)
         if crossings:
@@ -315,18 +335,7 @@ class TravelBook:
             )
         itinerary = [
             ItineraryLeg(
-                flight=Flight(
-                    carrier=load.carrier,
-                    number=load.number,
-                    legs=[
-                        FlightLeg(
-                            departure_airport=load.origin,
-                            arrival_airport=load.destination,
-                            departure_local=load.departure,
-                            arrival_local=load.arrival,
-                        )
-                    ],
-                ),
+                flight=load.model(),
                 booking_class="Y",
                 status="HK",
                 party_size=len(plan.passengers),
@@ -361,9 +370,16 @@ class TravelBook:
             itinerary=itinerary,
         )
 
-    def _api(self, p: Passenger, load: FlightLoad, booking: PnrBooking, seat: str) -> ApiTraveller:
+    @staticmethod
+    def _api_name(p: Passenger) -> TravellerName:
+        doc = p.document
+        surname, given = (doc.surname, doc.given_names) if doc else p.identity.document_name()
+        return TravellerName(surname=surname.upper(), given_names=given.upper())
+
+    def _api(
+        self, p: Passenger, load: FlightLoad, booking: PnrBooking, seat: str, name: TravellerName
+    ) -> ApiTraveller:
         person, doc = p.identity, p.document
-        surname, given = (doc.surname, doc.given_names) if doc else person.document_name()
         documents = []
         if doc is not None:
             documents.append(
@@ -384,7 +400,7 @@ class TravelBook:
                 )
             )
         return ApiTraveller(
-            name=TravellerName(surname=surname.upper(), given_names=given.upper()),
+            name=name,
             sex=doc.sex if doc else person.sex,
             birth_date=doc.birth_date if doc else person.document_birth_date,
             nationality=doc.nationality if doc else person.nationality,

@@ -257,3 +257,18 @@ def test_round_trip_crew_list_with_previous_flight() -> None:
     assert "NAD+FM+++" in text
     assert "CNT+41:1'" in text
     assert read_paxlst(text) == [crew]
+
+
+def test_written_messages_are_accepted_by_pydifact() -> None:
+    import warnings
+
+    from pydifact.parser import Parser
+
+    text = write_paxlst(_manifest(), max_travellers_per_part=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = list(Parser().parse(text))
+    lines = text.count("'\n")  # one per segment, and one for the UNA
+    assert len(theirs) == lines
+    names = [s for s in theirs if s.tag == "NAD" and s.elements[0] == "FL"]
+    assert names[0].elements[3][0] == "O'LEARY"

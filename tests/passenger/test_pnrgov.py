@@ -418,3 +418,17 @@ def test_writer_refuses_a_slash_inside_an_ssr_field() -> None:
     doca.street = "ODOS 1/A"
     with pytest.raises(ValueError, match="must not contain '/'"):
         write_pnrgov(message)
+
+
+def test_written_messages_are_accepted_by_pydifact() -> None:
+    import warnings
+
+    from pydifact.parser import Parser
+
+    text = write_pnrgov(_message())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = list(Parser().parse(text))
+    assert len(theirs) == text.count("'\n")  # one per segment, and one for the UNA
+    payer = next(s for s in theirs if s.tag == "IFT" and s.elements[0] == ["4", "43"])
+    assert payer.elements[1:] == ["MEHMET K?ARA", "KUMKAPI+ISTANBUL", "+90 212 555 0000"]

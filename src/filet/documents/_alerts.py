@@ -6,8 +6,8 @@ memory and answer one lookup in microseconds. Python objects per record would co
 each, so records are kept column-wise: a sorted NumPy array of fixed-width keys (issuing state and
 normalised document number) searched by bisection, beside small-integer arrays for status, document
 type, source and reported date (types and sources are interned). New records go to a small staging
-dictionary that is merged into the sorted arrays when it grows (geometrically, so bulk loading stays
-O(n log n)). Stolen-blank series are number ranges (same prefix, numeric suffix of equal length),
+list that is sorted and merged into the sorted arrays in one linear pass once it reaches a quarter of
+their size, so bulk loading stays near-linear. Stolen-blank series are number ranges (same prefix, numeric suffix of equal length),
 kept per (state, prefix, suffix length) as intervals sorted by start with a running maximum of ends.
 
 No library offers this (SLTD access is an INTERPOL service, not a package); the reader stays free of
@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -175,8 +176,11 @@ class DocumentAlertIndex:
         self._source: npt.NDArray[np.uint16] = np.empty(0, dtype=np.uint16)
         self._date: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
         self._staged_keys: list[bytes] = []
-        self._staged_values: list[tuple[int, int, int, int]] = []
-        self._staged_index: dict[bytes, list[int]] = {}
+        self._staged_status = array("B")
+        self._staged_type = array("H")
+        self._staged_source = array("H")
+        self._staged_date = array("i")
+        self._staged_index: dict[bytes, int | list[int]] = {}
         self._types: list[str] = []
         self._type_codes: dict[str, int] = {}
         self._sources: list[str] = []
@@ -213,16 +217,21 @@ class DocumentAlertIndex:
         key = _key(state, number)
         row = len(self._staged_keys)
         self._staged_keys.append(key)
-        self._staged_values.append(
-            (
-                _STATUS_CODE[record.status],
-                _intern(record.document_type, self._types, self._type_codes, "document_type"),
-                _intern(record.source, self._sources, self._source_codes, "source"),
-                record.reported_date.toordinal() if record.reported_date else 0,
-            )
+        self._staged_status.append(_STATUS_CODE[record.status])
+        self._staged_type.append(
+            _intern(record.document_type, self._types, self._type_codes, "document_type")
         )
-        self._staged_index.setdefault(key, []).append(row)
-        if len(self._staged_keys) >= max(_MIN_STAGING, len(self._keys) // 4):
+        self._staged_source.append(
+            _intern(record.source, self._sources, self._source_codes, "source")
+        )
+        self._staged_date.append(record.reported_date.toordinal() if record.reported_date else 0)
+        earlier = self._staged_index.setdefault(key, row)
+        if earlier != row:
+            if isinstance(earlier, int):
+                self._staged_index[key] = [earlier, row]
+            else:
+                earlier.append(row)
+        if row + 1 >= max(_MIN_STAGING, len(self._keys) // 4):
             self.compact()
 
     def _valid_state(self, code: str) -> str:
@@ -264,17 +273,26 @@ class DocumentAlertIndex:
         """Merge staged records into the sorted arrays (done automatically as they grow)."""
         if not self._staged_keys:
             return
+        # Sort the (small) staged part, then merge it into the sorted arrays in one O(n) pass;
+        # side="right" keeps earlier records of the same document first.
         staged = np.array(self._staged_keys, dtype=f"S{_KEY_WIDTH}")
-        values = np.array(self._staged_values, dtype=np.int64).reshape(-1, 4)
-        keys = np.concatenate([self._keys, staged])
-        order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
-        self._status = np.concatenate([self._status, values[:, 0].astype(np.uint8)])[order]
-        self._type = np.concatenate([self._type, values[:, 1].astype(np.uint16)])[order]
-        self._source = np.concatenate([self._source, values[:, 2].astype(np.uint16)])[order]
-        self._date = np.concatenate([self._date, values[:, 3].astype(np.int32)])[order]
+        order = np.argsort(staged, kind="stable")
+        staged = staged[order]
+        at = np.searchsorted(self._keys, staged, side="right")
+        self._keys = np.insert(self._keys, at, staged)
+        self._status = np.insert(
+            self._status, at, np.frombuffer(self._staged_status, np.uint8)[order]
+        )
+        self._type = np.insert(self._type, at, np.frombuffer(self._staged_type, np.uint16)[order])
+        self._source = np.insert(
+            self._source, at, np.frombuffer(self._staged_source, np.uint16)[order]
+        )
+        self._date = np.insert(self._date, at, np.frombuffer(self._staged_date, np.int32)[order])
         self._staged_keys = []
-        self._staged_values = []
+        self._staged_status = array("B")
+        self._staged_type = array("H")
+        self._staged_source = array("H")
+        self._staged_date = array("i")
         self._staged_index = {}
 
     def lookup(self, issuing_state: str, document_number: str) -> list[DocumentAlertRecord]:
@@ -299,8 +317,18 @@ class DocumentAlertIndex:
                         int(self._date[row]),
                     )
                 )
-        for row in self._staged_index.get(key, ()):
-            found.append(self._record(state, number, *self._staged_values[row]))
+        staged = self._staged_index.get(key)
+        for row in [staged] if isinstance(staged, int) else staged or ():
+            found.append(
+                self._record(
+                    state,
+                    number,
+                    self._staged_status[row],
+                    self._staged_type[row],
+                    self._staged_source[row],
+                    self._staged_date[row],
+                )
+            )
         if self._ranges:
             split = _split_range_number(number)
             if split is not None:

@@ -218,11 +218,18 @@ def _kind(piece: str, forms: tuple[str, ...]) -> str:
 def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
     """Group tokens into parts: a compound prefix (with an article) binds to the next name; a
     compound suffix (with an article) binds to the name before it."""
-    # A particle standing last is a name (the Vietnamese given name An, the Arabic name Ben).
+    # A particle standing last is a name (the Vietnamese given name An), and so is a "son of"
+    # particle standing first (Ben Smith): neither can connect two names there.
     for token in reversed(tokens):
         if token.kind == "title":
             continue
         if token.kind.startswith("particle"):
+            token.kind = "name"
+        break
+    for token in tokens:
+        if token.kind == "title":
+            continue
+        if token.kind == "particle:father":
             token.kind = "name"
         break
     groups: list[list[_Token]] = []

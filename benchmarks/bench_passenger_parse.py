@@ -21,6 +21,7 @@ import time
 import warnings
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from pydifact.control.characters import Characters
 from pydifact.parser import Parser
@@ -199,39 +200,40 @@ def _pydifact_parse(files: list[str]) -> int:
     return count
 
 
+def _read_paxlst(files: list[str]) -> int:
+    return sum(len(m.travellers) for f in files for m in read_paxlst(f))
+
+
+def _read_pnrgov(files: list[str]) -> int:
+    return sum(len(b.travellers) for f in files for m in read_pnrgov(f) for b in m.bookings)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--passengers", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     n = args.passengers
-    for label, files, reader in (
-        ("PAXLST", make_paxlst(n), read_paxlst),
-        ("PNRGOV", make_pnrgov(n), read_pnrgov),
-    ):
+    cases: list[tuple[str, list[str], Callable[[list[str]], int]]] = [
+        ("PAXLST", make_paxlst(n), _read_paxlst),
+        ("PNRGOV", make_pnrgov(n), _read_pnrgov),
+    ]
+    for label, files, reader in cases:
         size = sum(len(f) for f in files)
         segments = sum(f.count("\n") - 1 for f in files)
-        filet_time = _time(
-            lambda files=files, reader=reader: [reader(f) for f in files], args.repeat
+        assert reader(files) == n
+        timings = (
+            ("pydifact tokenizer", _time(partial(_tokenise, files), args.repeat)),
+            (
+                "pydifact parser (generic segments)",
+                _time(partial(_pydifact_parse, files), args.repeat),
+            ),
+            ("filet read (full model, checks)", _time(partial(reader, files), args.repeat)),
         )
-        parsed = sum(
-            len(m.travellers)
-            if hasattr(m, "travellers")
-            else sum(len(b.travellers) for b in m.bookings)
-            for f in files
-            for m in reader(f)
-        )
-        assert parsed == n, (parsed, n)
-        token_time = _time(lambda files=files: _tokenise(files), args.repeat)
-        pyd_time = _time(lambda files=files: _pydifact_parse(files), args.repeat)
         print(
             f"{label}: {n} passengers, {len(files)} files, {size / 1e6:.2f} MB, {segments} segments"
         )
-        for what, seconds in (
-            ("pydifact tokenizer", token_time),
-            ("pydifact parser (generic segments)", pyd_time),
-            ("filet read (full model, checks)", filet_time),
-        ):
+        for what, seconds in timings:
             print(
                 f"  {what:36s} {seconds:7.3f} s  {n / seconds:10.0f} passengers/s"
                 f"  {segments / seconds:10.0f} segments/s"

@@ -66,11 +66,16 @@ def spark_session() -> Any:
         if reason is not None:
             raise InputError(f"the Spark engine is not available: {reason}", Place(field="engine"))
         from pyspark.sql import SparkSession
+        from splink.backends.spark import similarity_jar_location
 
         _SPARK = (
             SparkSession.builder.master("local[2]")
+            .config("spark.jars", similarity_jar_location())
             .appName("filet-identity")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.default.parallelism", "1")
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.ui.enabled", "false")
             .config("spark.driver.memory", "1g")
             .getOrCreate()
@@ -87,7 +92,9 @@ def _database_api(engine: Engine) -> DatabaseAPISubClass:
         from splink import SparkAPI
 
         return SparkAPI(  # type: ignore[no-untyped-call]
-            spark_session=spark_session(), break_lineage_method="persist"
+            spark_session=spark_session(),
+            break_lineage_method="persist",
+            num_partitions_on_repartition=1,
         )
     raise InputError(f"unknown engine {engine!r}; expected duckdb or spark", Place(field="engine"))
 

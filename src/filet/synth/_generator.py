@@ -471,6 +471,7 @@ class WorldGenerator:
         children = []
         given = next(p for p in father.parts if p.role == "given")
         family = next((p for p in father.parts if p.role == "family"), None)
+        elder = next((p for p in father.parts if p.role == "father"), None)
         for _ in range(min(max(room - 2, 0), rng.randint(1, 4))):
             children.append(
                 self._person(
@@ -480,6 +481,7 @@ class WorldGenerator:
                     age=(0, 16),
                     culture=father.culture,
                     father=NamePart(given.entry, "father", given.spelling),
+                    grandfather=elder,
                     family=family,
                     phone=father.phone,
                     email="",

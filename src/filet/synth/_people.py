@@ -184,11 +184,13 @@ class PeopleFactory:
         age: tuple[int, int] = (18, 65),
         family: NamePart | None = None,
         father: NamePart | None = None,
+        grandfather: NamePart | None = None,
         culture: Culture | None = None,
         phone: str | None = None,
         email: str | None = None,
     ) -> Person:
-        """A new person; ``family``/``father`` pass a parent's name part to a child."""
+        """A new person; ``family``, ``father`` and ``grandfather`` pass a parent's name parts to
+        a child (an Ethiopian child's names are its own, its father's and his father's)."""
         rng = self.rng
         culture = culture or self.culture_for(nationality)
         sex = sex or rng.choice("MF")
@@ -204,7 +206,8 @@ class PeopleFactory:
                 family_part = family or _fresh(rng, culture.family, "family")
                 parts.append(NamePart(family_part.entry, "family", family_part.spelling))
             else:
-                parts.append(_fresh(rng, culture.male, "grandfather"))
+                elder = grandfather or _fresh(rng, culture.male, "grandfather")
+                parts.append(NamePart(elder.entry, "grandfather", elder.spelling))
         else:
             pool = culture.family_female if sex == "F" and culture.family_female else culture.family
             family_part = family or _fresh(rng, pool, "family")

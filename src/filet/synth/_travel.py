@@ -23,6 +23,7 @@ from filet.passenger import (
     Fare,
     Flight,
     FlightLeg,
+    FrequentFlyer,
     ItineraryLeg,
     Payment,
     PnrBooking,
@@ -329,6 +330,17 @@ class TravelBook:
                     ),
                     traveller_ref=str(ref),
                     traveller_type="CHD" if p.child else None,
+                    frequent_flyer=(
+                        [
+                            FrequentFlyer(
+                                airline=legs[0].carrier,
+                                number=f"{stable(p.identity.person_id) % 10**9:09d}",
+                                tier="GLD",
+                            )
+                        ]
+                        if plan.kind == "business"
+                        else []
+                    ),
                     remarks=list(remarks),
                     tickets=[ticket],
                 )

@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 
+from filet.errors import InputError, Place
 from filet.names import _data
 from filet.names._lexicon import canonical_form, lexicon, native_key, token_bits
 from filet.names._phonetic import phonetic_key, skeleton
@@ -298,7 +299,6 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     if role is not NameRole.GIVEN:
         form = head.latin
         return NamePart(text, form, form, role, script, frozenset(head.forms))
-    # Readings of the joined part: prefixes and suffixes in canonical spelling, articles dropped.
     # Readings of the joined part; canonical_form then spells compounds one way.
     readings: list[str] = [""]
     for token in group:
@@ -366,8 +366,6 @@ def _infer_culture(parts: list[NamePart], script: str, explicit: str | None) -> 
     rules = _data.culture_rules()
     if explicit:
         if explicit not in rules.cultures:
-            from filet.errors import InputError, Place
-
             raise InputError(
                 f"unknown name culture {explicit!r}; expected one of {sorted(rules.cultures)}",
                 Place(field="culture"),
@@ -388,9 +386,8 @@ def _infer_culture(parts: list[NamePart], script: str, explicit: str | None) -> 
             votes[culture.key] = 0.5
     marks = _data.particles().marks
     if any(part.role is NameRole.PARTICLE and marks.get(part.form) == "father" for part in parts):
-        votes["arab"] = (
-            votes.get("arab", 0.0) + 1.0
-        )  # a nasab (bin, ibn, bint) marks an Arabic chain
+        # A nasab (bin, ibn, bint) marks an Arabic name chain.
+        votes["arab"] = votes.get("arab", 0.0) + 1.0
     for part in names:
         seen: set[str] = set()
         for symbol in part.symbols:
@@ -461,25 +458,8 @@ def _assign_roles(parts: list[NamePart], fields_of: list[str], culture_key: str)
                     roles[index] = _ROLE_OF[order[min(position, len(order) - 1)]]
     out: list[NamePart] = []
     for part, role in zip(parts, roles, strict=True):
-        out.append(part if role is None else _with_role(part, role))
+        out.append(part if role is None else replace(part, role=role))
     return out
-
-
-def _with_role(part: NamePart, role: NameRole) -> NamePart:
-    return NamePart(
-        part.text,
-        part.latin,
-        part.form,
-        role,
-        part.script,
-        part.forms,
-        part.symbols,
-        part.cognates,
-        part.keys,
-        part.weight,
-        part.bits,
-        part.abjad,
-    )
 
 
 @lru_cache(maxsize=262144)

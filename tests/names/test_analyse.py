@@ -155,3 +155,12 @@ def test_unknown_culture_is_an_input_error() -> None:
 
 def test_empty_name_has_no_parts() -> None:
     assert analyse("  <<  ").names == ()
+
+
+def test_analysed_names_survive_pickling_for_batch_workers() -> None:
+    import pickle
+
+    analysed = analyse("محمد عبد الرحمن")
+    copy = pickle.loads(pickle.dumps(analysed))
+    assert copy == analysed
+    assert copy.keys() == analysed.keys()

@@ -62,7 +62,7 @@ def analyse_command(
     )
     table = Table("part", "latin", "role", "groups", "keys", "weight", "variants")
     for part in analysed.parts:
-        variants = ", ".join(part.variants()[:8]) if part.is_name else ""
+        variants = ", ".join(part.variants()[:5]) if part.is_name else ""
         table.add_row(
             part.text,
             part.latin,

@@ -607,6 +607,10 @@ class WorldGenerator:
                 phone=agency_phone,
             )
             plan.locator = locator
+            if payer_name == "TOUR OPERATOR" and plan.agency:
+                plan.payer_name = next(
+                    a.name for a in self.catalogue.agencies if a.iata_number == plan.agency
+                )
             plan.split_references = tuple(x for x in locators if x != locator)
             plan.created = plan.created.replace(hour=10, minute=locators.index(locator))
             plan.contact_email = f"bookings{stable(group) % 1000}@agency.example"

@@ -31,6 +31,8 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("/home", N_("Home"), "account:self"),
     NavItem("/protection", N_("Protection cases"), "protection:read"),
+    NavItem("/protection/dashboard", N_("Protection dashboard"), "protection:read"),
+    NavItem("/protection/providers", N_("Service providers"), "protection:read"),
     NavItem("/admin/users", N_("Users"), "users:manage"),
     NavItem("/audit", N_("Audit log"), "audit:read"),
 ]

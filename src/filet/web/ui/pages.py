@@ -1,5 +1,4 @@
-"""Login and logout, language choice, the home page of each role, users, audit log and the
-protection case list."""
+"""Login and logout, language choice, the home page of each role, users and the audit log."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from filet.errors import FiletError
@@ -23,7 +22,7 @@ from filet.security import (
     set_active,
     verify_chain,
 )
-from filet.store.schema import ProtectionCase, User
+from filet.store.schema import User
 from filet.web import i18n
 from filet.web.api.admin import query_audit
 from filet.web.deps import (
@@ -229,20 +228,3 @@ def audit_page(
         username=username or "",
         action=action or "",
     )
-
-
-@router.get("/protection", response_class=HTMLResponse)
-def protection_cases(
-    request: Request,
-    principal: Principal = Depends(require("protection:read")),
-    session: Session = Depends(db_session),
-) -> Response:
-    cases = (
-        session.execute(
-            select(ProtectionCase).order_by(ProtectionCase.created_at.desc()).limit(200)
-        )
-        .scalars()
-        .all()
-    )
-    total = session.execute(select(func.count()).select_from(ProtectionCase)).scalar_one()
-    return render(request, "protection_cases.html", principal, cases=cases, total=total)

@@ -82,6 +82,26 @@ def test_damaged_messages_fail_cleanly(sample: bytes, edits: list[tuple[int, int
     _edifact_reader_fails_cleanly(bytes(data))
 
 
+PIECES = [
+    "UNA:+.? '", "UNB+UNOA:4+A+B+250101:1200+R'", "UNG+PAXLST+A+B+250101:1200+R+UN+D:05B'",
+    "UNH+1+PAXLST:D:05B:UN:IATA+C+01:C'", "UNH+2+PNRGOV:13:1:IA+C'", "UNT+", "UNE+", "UNZ+",
+    "BGM+745'", "BGM+250'", "TDT+20+XX123+++XX'", "LOC+125+AAA'", "LOC+87+BBB'", "LOC+92+CCC'",
+    "DTM+189:2501011200:201'", "DTM+232:", "NAD+FL+++A:B'", "NAD+FM+++C'", "NAD+MS+++X'",
+    "DTM+329:", "DOC+P:110:111+N1'", "DTM+36:", "LOC+91+", "MEA+WT++KGM:", "CNT+42:",
+    "MSG+:22'", "TVL+010125:1200+AAA+BBB+XX+1'", "EQN+", "SRC'", "RCI+XX:ABC123::010125:1200'",
+    "TIF+A+B:A:1'", "SSR+DOCS:HK::XX:::::/P/", "SSR+SEAT:HK:1:XX+1A::1'", "TKT+1:T:1'",
+    "FOP+CC::1:VI:4111:0130'", "IFT+4:43+", "IFT+4:28+CTCM 1'", "TRI++1:::1'", "SSD+1A'",
+    "TBD++1:2:700'", "ABI+1+:X'", "SAC+++X'", "DAT+2:", "RPI+1+HK'", "+", ":", "'", "?",
+    "1", "2", "01", "0101", "99", "\u00b2", "-", "",
+]  # fmt: skip
+
+
+@FAST
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_segment_soup_fails_cleanly(text: str) -> None:
+    _edifact_reader_fails_cleanly(text.encode())
+
+
 @FAST
 @given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
 def test_no_input_crashes_the_json_and_csv_readers(data: bytes) -> None:
@@ -232,3 +252,25 @@ def test_written_pnr_messages_read_back_equal(
         got.quality_flags = sent.quality_flags
     back.sender = back.recipient = back.interchange_ref = back.message_ref = None
     assert back == message
+
+
+BODY = [p for p in PIECES if p.endswith("'") and not p.startswith(("UN", "'"))] + [
+    "DTM+329:991399'", "DTM+36:20300101:102'", "CNT+42:1'", "EQN+1'", "DAT+700:010125:1200'",
+    "TVL+320125:1200+AAA+BBB+XX+1'", "PTK+NR++010125:1200+XX'", "MON+T:1.0:EUR'", "TXD++1:::T'",
+    "FTI+XX:1:::G'", "REF+:1'", "APD+320'", "ADD++700:S:C:R::NL:1:0201234567'", "ORG+XX:AMS'",
+    "IFT+4:28+FREE'", "SSR+DOCO:HK::XX:::::/P/V/1/X/01JAN20/NL'", "SSR+DOCA:HK::XX:::::/R/NL'",
+    "RFF+AVF:AB1'", "RFF+SEA:012A'", "ATT+2++Q'", "NAT+2+NLD'", "MEA+CT++:x'",
+]  # fmt: skip
+
+
+@FAST
+@given(
+    st.sampled_from(["PAXLST:D:05B:UN:IATA", "PNRGOV:13:1:IA"]),
+    st.lists(st.sampled_from(BODY), max_size=30),
+)
+def test_well_enveloped_nonsense_fails_cleanly(kind: str, body: list[str]) -> None:
+    segments = [f"UNH+1+{kind}'", *body]
+    text = (
+        "UNB+UNOA:4+A+B+250101:1200+R'" + "".join(segments) + f"UNT+{len(segments) + 1}+1'UNZ+1+R'"
+    )
+    _edifact_reader_fails_cleanly(text.encode())

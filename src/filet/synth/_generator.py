@@ -162,7 +162,7 @@ class WorldGenerator:
             0,
         )
         self.frequent: list[tuple[dt.date, int, str]] = []
-        self.frequent_people: dict[str, Person] = {}
+        self.frequent_people: dict[str, tuple[Person, int]] = {}
         self._seq = 0
         self._group_seq = 0
         self._crossings_header = True
@@ -198,7 +198,10 @@ class WorldGenerator:
                     created[kind] += self._lawful_party(kind, day, target - created[kind])
             while self.frequent and self.frequent[0][0] <= day:
                 _, _, person_id = heapq.heappop(self.frequent)
-                self._business_trip(self.frequent_people[person_id], day, repeat=True)
+                person, left = self.frequent_people.pop(person_id)
+                if left > 1:
+                    self.frequent_people[person_id] = (person, left - 1)
+                self._business_trip(person, day, repeat=True)
             for op in by_day.get(day, []):
                 self._operation(op)
             self._flush(before=day)
@@ -317,7 +320,7 @@ class WorldGenerator:
             self._register(person)
             trips = rng.randint(1, 6)
             if trips > 1:
-                self.frequent_people[person.person_id] = person
+                self.frequent_people[person.person_id] = (person, trips - 1)
                 for _ in range(trips - 1):
                     self._seq += 1
                     later = day + dt.timedelta(days=rng.randint(7, 80))

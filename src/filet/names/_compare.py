@@ -165,8 +165,31 @@ def _best_fuzzy(a: NamePart, b: NamePart, threshold: float) -> float:
     return max(_fuzzy(x, y, threshold) for x in a.forms for y in b.forms)
 
 
+_PairKey = tuple[str, str, str, str]
+_PAIR_CACHE_LIMIT = 500_000
+_pair_caches: dict[NameMatchSettings, dict[_PairKey, tuple[float, MatchRule]]] = {}
+
+
+def _pair_cache(settings: NameMatchSettings) -> dict[_PairKey, tuple[float, MatchRule]]:
+    """Scores of part pairs already seen, per settings: a population shares most of its name
+    tokens, so in batch screening the same pairs (Mohammed/Ali) recur millions of times."""
+    cache = _pair_caches.get(settings)
+    if cache is None or len(cache) > _PAIR_CACHE_LIMIT:
+        cache = _pair_caches[settings] = {}
+    return cache
+
+
 def score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[float, MatchRule]:
     """The score and rule of the best way two parts match (0 and FUZZY if they do not)."""
+    cache = _pair_cache(settings)
+    key = (a.text, a.form, b.text, b.form)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _score_parts(a, b, settings)
+    return found
+
+
+def _score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[float, MatchRule]:
     cross_script = a.script != b.script
     if a.form == b.form or not a.forms.isdisjoint(b.forms):
         if cross_script:
@@ -217,6 +240,7 @@ def compare(
         return NameComparison(0.0, 0.0, 0.0, (), (), a.text, b.text, settings.version)
     # Options: (score, single?, rule, query indexes, candidate indexes).
     options: list[tuple[float, int, MatchRule, tuple[int, ...], tuple[int, ...]]] = []
+    cache = _pair_cache(settings)
     weakest = 1.0
     for i, q in enumerate(qs):
         best = 0.0
@@ -224,7 +248,11 @@ def compare(
             if q.form == c.form and q.script == c.script:
                 score, rule = 1.0, MatchRule.EXACT
             else:
-                score, rule = score_parts(q, c, settings)
+                key = (q.text, q.form, c.text, c.form)
+                found = cache.get(key)
+                if found is None:
+                    found = cache[key] = _score_parts(q, c, settings)
+                score, rule = found
             if score > 0:
                 options.append((score, 1, rule, (i,), (j,)))
                 if score > best:
@@ -235,14 +263,16 @@ def compare(
         threshold = settings.compound_threshold
         for j, joined in b.joins:
             for i, q in enumerate(qs):
-                score, _ = score_parts(q, joined, settings)
-                if score >= threshold:
-                    options.append((score, 0, MatchRule.COMPOUND, (i,), (j, j + 1)))
+                if _may_compound(q, joined):
+                    score, _ = score_parts(q, joined, settings)
+                    if score >= threshold:
+                        options.append((score, 0, MatchRule.COMPOUND, (i,), (j, j + 1)))
         for i, joined in a.joins:
             for j, c in enumerate(cs):
-                score, _ = score_parts(joined, c, settings)
-                if score >= threshold:
-                    options.append((score, 0, MatchRule.COMPOUND, (i, i + 1), (j,)))
+                if _may_compound(joined, c):
+                    score, _ = score_parts(joined, c, settings)
+                    if score >= threshold:
+                        options.append((score, 0, MatchRule.COMPOUND, (i, i + 1), (j,)))
     options.sort(reverse=True, key=_option_order)
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -288,6 +318,14 @@ def compare(
         candidate=b.text,
         settings_version=settings.version,
     )
+
+
+def _may_compound(a: NamePart, b: NamePart) -> bool:
+    """Whether a part and a joined pair can match at all: they start alike (same first letter
+    or same first key class) or share a group. A cheap filter before scoring."""
+    if a.form[:1] == b.form[:1] or not a.symbols.isdisjoint(b.symbols):
+        return True
+    return not {key[:1] for key in a.keys}.isdisjoint({key[:1] for key in b.keys})
 
 
 def _option_order(

@@ -72,6 +72,31 @@ class IdentityJudgement(IdMixin, CreatedMixin, Base):
     __table_args__ = (UniqueConstraint("record_a_id", "record_b_id"),)
 
 
+class IdentityLink(IdMixin, CreatedMixin, Base):
+    """A scored link between two identity records: match weight, probability and why.
+
+    Written by identity resolution for every pair scored above the floor weight; ``explanation``
+    is the waterfall (prior, then each comparison's level and weight). ``record_a_id`` is the
+    smaller id. ``accepted`` says whether clustering used the link to join the two records.
+    """
+
+    __tablename__ = "identity_links"
+
+    record_a_id: Mapped[int] = mapped_column(
+        ForeignKey("identity_records.id", ondelete="CASCADE"), index=True
+    )
+    record_b_id: Mapped[int] = mapped_column(
+        ForeignKey("identity_records.id", ondelete="CASCADE"), index=True
+    )
+    match_weight: Mapped[float]
+    match_probability: Mapped[float]
+    accepted: Mapped[bool] = mapped_column(default=False)
+    explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    model_version: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("record_a_id", "record_b_id"),)
+
+
 class TravelDocument(IdMixin, CreatedMixin, Base):
     """A travel document as presented or reported; natural key (issuing state, type, number)."""
 

@@ -1,0 +1,186 @@
+"""Resolution of records into persons: the cases the domain notes insist on."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from filet.identity import IdentityResolver, Judgement, Verdict
+from filet.identity._features import parse_birth_date, prepare_records
+from tests.identity.conftest import records
+
+
+def test_common_name_and_conventional_birth_date_alone_do_not_merge(
+    resolver: IdentityResolver,
+) -> None:
+    frame = records(
+        {
+            "record_id": "x1",
+            "given_names": "Mohammed",
+            "surname": "Ali",
+            "birth_date": "1990-01-01",
+            "sex": "M",
+            "nationality": "SYR",
+        },
+        {
+            "record_id": "x2",
+            "given_names": "Muhammad",
+            "surname": "Ali",
+            "birth_date": "1990-01-01",
+            "sex": "M",
+            "nationality": "SYR",
+        },
+    )
+    resolution = resolver.resolve(frame)
+    assert [pair.record_a for pair in resolution.links] == ["x1"]  # scored, compared...
+    assert resolution.clustering.clusters() == {"x1": ["x1"], "x2": ["x2"]}  # ...not merged
+
+
+def test_common_name_with_a_shared_document_merges(resolver: IdentityResolver) -> None:
+    frame = records(
+        {
+            "record_id": "x1",
+            "given_names": "Mohammed",
+            "surname": "Ali",
+            "birth_date": "1990-01-01",
+            "document_number": "N0123456",
+            "document_country": "SYR",
+        },
+        {
+            "record_id": "x2",
+            "given_names": "Muhammad",
+            "surname": "Ali",
+            "birth_date": "1990-01-01",
+            "document_number": "N0123456",
+            "document_country": "SYR",
+        },
+    )
+    assert resolver.resolve(frame).clustering.clusters() == {"x1": ["x1", "x2"]}
+
+
+def test_cross_script_records_with_the_same_document_merge(resolver: IdentityResolver) -> None:
+    frame = records(
+        {
+            "record_id": "api-1",
+            "given_names": "ABDULRAHMAN",
+            "surname": "AL HASSAN",
+            "birth_date": "1988-07-15",
+            "sex": "M",
+            "nationality": "SYR",
+            "document_number": "N009876543",
+            "document_country": "SYR",
+        },
+        {
+            "record_id": "intel-7",
+            "full_name": "عبد الرحمن الحسن",
+            "birth_date": "1988",
+            "document_number": "N009876543",
+        },
+        {
+            "record_id": "pnr-3",
+            "full_name": "Abdelrahman Hassan",
+            "birth_date": "1988-07-15",
+            "phone": "+963 944 123 456",
+        },
+    )
+    resolution = resolver.resolve(frame)
+    assert resolution.clustering.clusters() == {"api-1": ["api-1", "intel-7", "pnr-3"]}
+    cross_script = next(pair for pair in resolution.links if pair.record_b == "intel-7")
+    evidence = {item.feature: item for item in cross_script.explanation.evidence}
+    assert evidence["name"].level.startswith("same name")
+    assert evidence["document"].level == "same document"
+    assert evidence["document"].weight > 15
+    total = cross_script.explanation.prior_weight + sum(
+        item.weight + item.term_frequency_weight for item in cross_script.explanation.evidence
+    )
+    assert total == pytest.approx(cross_script.match_weight, abs=0.01)
+
+
+def test_rare_name_and_exact_birth_date_merge_across_ethiopic_script(
+    resolver: IdentityResolver,
+) -> None:
+    frame = records(
+        {
+            "record_id": "c1",
+            "given_names": "Tesfaye",
+            "surname": "Gebremedhin",
+            "birth_date": "1992-06-14",
+            "sex": "M",
+        },
+        {"record_id": "c2", "full_name": "ተስፋዬ ገብረመድህን", "birth_date": "1992-06-14"},
+        {
+            "record_id": "c3",
+            "given_names": "Tesfaye",
+            "surname": "Gebremedhin",
+            "birth_date": "1979-02-20",
+            "sex": "M",
+        },
+    )
+    assert resolver.resolve(frame).clustering.clusters() == {"c1": ["c1", "c2"], "c3": ["c3"]}
+
+
+def test_not_same_judgement_is_respected(resolver: IdentityResolver) -> None:
+    frame = records(
+        {
+            "record_id": "c1",
+            "given_names": "Tesfaye",
+            "surname": "Gebremedhin",
+            "birth_date": "1992-06-14",
+        },
+        {"record_id": "c2", "full_name": "ተስፋዬ ገብረመድህን", "birth_date": "1992-06-14"},
+    )
+    judged = [
+        Judgement("c1", "c2", Verdict.NOT_SAME, "father's names differ on the birth certificate")
+    ]
+    resolution = resolver.resolve(frame, judged)
+    assert resolution.clustering.clusters() == {"c1": ["c1"], "c2": ["c2"]}
+    assert len(resolution.clustering.refused) == 1
+
+
+def test_incremental_links_new_records_to_existing_persons(resolver: IdentityResolver) -> None:
+    existing = records(
+        {
+            "record_id": "e1",
+            "full_name": "Selam Tekle",
+            "birth_date": "1995-11-02",
+            "document_number": "E1234567",
+        },
+        {"record_id": "e2", "full_name": "Selam Tekle", "birth_date": "1995-11-02"},
+        {"record_id": "e3", "full_name": "Yonas Haile", "birth_date": "1990-04-10"},
+    )
+    new = records(
+        {"record_id": "n1", "full_name": "ሰላም ተክለ", "document_number": "E1234567"},
+        {"record_id": "n2", "full_name": "Hiwet Berhane", "birth_date": "2001-03-09"},
+    )
+    resolution = resolver.link_new(existing, {"e1": "P1", "e2": "P1", "e3": "P2"}, new)
+    assert resolution.clustering.clusters() == {
+        "e1": ["e1", "e2", "n1"],
+        "e3": ["e3"],
+        "n2": ["n2"],
+    }
+    assert all(
+        "n1" in (pair.record_a, pair.record_b) or "n2" in (pair.record_a, pair.record_b)
+        for pair in resolution.links
+    )
+
+
+def test_birth_dates_are_read_with_unknown_parts() -> None:
+    assert parse_birth_date("1990-XX-XX").text == "1990"
+    assert parse_birth_date("1990-00-00").text == "1990"
+    assert parse_birth_date("1990-07-01").conventional
+    assert not parse_birth_date("1990-07-02").conventional
+    assert parse_birth_date("not a date").year is None
+
+
+def test_blocking_keys_of_common_values_are_capped() -> None:
+    frame = pd.DataFrame(
+        [
+            {"record_id": str(number), "full_name": "Mohammed Ali", "birth_date": "1990-01-01"}
+            for number in range(6)
+        ]
+        + [{"record_id": "r", "full_name": "Zbigniew Brzezinski", "birth_date": "1990-01-01"}]
+    )
+    prepared = prepare_records(frame, max_block_size=5, rare_name_bits=12.0)
+    assert prepared["b_name"].iloc[:6].isna().all()
+    assert prepared["b_name"].iloc[6] is not None
+    assert prepared["b_birth_date"].isna().all()

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from filet.identity import IdentityResolver, RECORD_FIELDS
+from filet.identity import RECORD_FIELDS, IdentityResolver
 from filet.identity._linkage import PairScorer
 from filet.settings import Settings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, ingest, names, passenger, synth, system
+from filet.cli import documents, identity, ingest, names, passenger, synth, system
 
 
 def register(app: typer.Typer) -> None:
@@ -21,3 +21,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(names.names_app, name="names")
     app.command("ingest")(ingest.ingest)
     app.add_typer(ingest.points_app, name="crossing-points")
+    app.command("resolve")(identity.resolve)

@@ -136,7 +136,7 @@ TABLES = [
     ("fraudulent_documents", ["fraud_type", "document_type"]),
     ("facilitators", ["detected_by", "role"]),
     ("fees", ["route", "currency"]),
-    ("referrals", ["service", "status", "child_track"]),
+    ("referrals", ["service", "referral_status", "child_track"]),
     ("cases", ["outcome"]),
     ("deaths_missing", ["route", "outcome", "quarter"]),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, identity, ingest, names, passenger, synth, system
+from filet.cli import documents, identity, ingest, names, passenger, research, synth, system
 
 
 def register(app: typer.Typer) -> None:
@@ -22,3 +22,7 @@ def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest.ingest)
     app.add_typer(ingest.points_app, name="crossing-points")
     app.command("resolve")(identity.resolve)
+    app.command("stats")(research.stats)
+    app.add_typer(research.release_app, name="release")
+    app.add_typer(research.report_app, name="report")
+    app.add_typer(research.incidents_app, name="incidents")

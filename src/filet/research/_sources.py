@@ -262,14 +262,14 @@ def referrals(session: Session, period: Period) -> pd.DataFrame:
     rows = [
         {
             "service": r.service,
-            "status": r.status,
+            "referral_status": r.status,
             "child_track": "yes" if r.child_track else "no",
             "on": _day(r.created_at),
             "value": 1,
         }
         for r in session.execute(query)
     ]
-    return _frame(rows, ["service", "status", "child_track"])
+    return _frame(rows, ["service", "referral_status", "child_track"])
 
 
 def cases(session: Session, period: Period) -> pd.DataFrame:

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     pnr_delete_after_days: int = Field(
         default=1826, ge=1, description="API/PNR data are deleted once older than this (5 years)."
     )
+    retention_interval_hours: float = Field(
+        default=24, ge=0, description="How often the server runs retention (0: never; use cron)."
+    )
     audit_retention_days: int = Field(
         default=3650,
         ge=183,
@@ -104,10 +107,15 @@ class Settings(BaseSettings):
         default=5, ge=1, description="Released counts are rounded to a multiple of this."
     )
     privacy_budget_epsilon: float = Field(
-        default=2.0, gt=0, description="Total epsilon of each dataset's differential-privacy budget."
+        default=2.0,
+        gt=0,
+        description="Total epsilon of each dataset's differential-privacy budget.",
     )
     privacy_budget_delta: float = Field(
-        default=1e-5, ge=0, lt=1, description="Total delta of each dataset's differential-privacy budget."
+        default=1e-5,
+        ge=0,
+        lt=1,
+        description="Total delta of each dataset's differential-privacy budget.",
     )
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, description="Port the web server listens on.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, identity, ingest, names, passenger, research, synth, system
+from filet.cli import documents, identity, ingest, names, passenger, research, retention, risk, synth, system
+from filet.cli.protection import protection_app
 
 
 def register(app: typer.Typer) -> None:
@@ -19,10 +20,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(documents.document_app, name="document")
     app.command("synth")(synth.synth)
     app.add_typer(names.names_app, name="names")
+    app.add_typer(risk.rules_app, name="rules")
+    app.add_typer(risk.risk_app, name="risk")
     app.command("ingest")(ingest.ingest)
     app.add_typer(ingest.points_app, name="crossing-points")
+    app.add_typer(retention.retention_app, name="retention")
     app.command("resolve")(identity.resolve)
     app.command("stats")(research.stats)
     app.add_typer(research.release_app, name="release")
     app.add_typer(research.report_app, name="report")
     app.add_typer(research.incidents_app, name="incidents")
+    app.add_typer(protection_app, name="protection")

@@ -42,7 +42,7 @@ def ingest(
     stored; the others go on. Re-ingesting the same files changes nothing.
     """
     from filet.cli.system import _current_sessions
-    from filet.passenger._store import ingest_message
+    from filet.passenger import ingest_message
     from filet.security import SYSTEM
     from filet.store import transaction
 

@@ -11,6 +11,9 @@ parser accepts (the synthetic world generator uses them). Nothing here touches t
 
 Every reader raises :class:`filet.errors.InputError` naming the place (segment number and tag,
 or line and column) for input it cannot use, and rejects the whole input then.
+
+Into the store: ``ingest_message`` (one message, one transaction, idempotent) and retention
+(``run_retention``, unmasking with ``request_unmask`` / ``approve_unmask`` / ``read_unmasked``).
 """
 
 from filet.passenger._crossing import (
@@ -67,6 +70,14 @@ from filet.passenger._normalise import (
 )
 from filet.passenger._paxlst import api_quality_flags, assemble_parts, read_paxlst, write_paxlst
 from filet.passenger._pnrgov import pnr_quality_flags, read_pnrgov, write_pnrgov
+from filet.passenger._retention import (
+    RetentionReport,
+    approve_unmask,
+    read_unmasked,
+    request_unmask,
+    run_retention,
+)
+from filet.passenger._store import IngestSummary, ingest_message
 
 __all__ = [
     "Address",
@@ -83,6 +94,7 @@ __all__ = [
     "FrequentFlyer",
     "HistoryAction",
     "HistoryEntry",
+    "IngestSummary",
     "ItineraryLeg",
     "Originator",
     "Payment",
@@ -90,6 +102,7 @@ __all__ = [
     "PnrMessage",
     "PnrTraveller",
     "ReportingParty",
+    "RetentionReport",
     "SeatAssignment",
     "SsrDoca",
     "SsrDoco",
@@ -102,9 +115,11 @@ __all__ = [
     "TravelDocument",
     "TravellerName",
     "api_quality_flags",
+    "approve_unmask",
     "assemble_parts",
     "crossing_quality_flags",
     "detect_format",
+    "ingest_message",
     "json_schema",
     "mask_card_number",
     "normalise_flight_number",
@@ -117,6 +132,9 @@ __all__ = [
     "read_paxlst",
     "read_pnr_json",
     "read_pnrgov",
+    "read_unmasked",
+    "request_unmask",
+    "run_retention",
     "write_crossings_csv",
     "write_paxlst",
     "write_pnr_json",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -21,15 +24,54 @@ from filet.web import i18n
 from filet.web._context import AppContext
 from filet.web.api import admin, passenger, system
 from filet.web.api import protection as protection_api
+from filet.web.api import risk as risk_api
 from filet.web.deps import LoginRequired, principal_if_logged_in
 from filet.web.ui import pages
 from filet.web.ui import protection as protection_ui
+from filet.web.ui import risk as risk_ui
 from filet.web.ui._render import render
 
 STATIC = Path(__file__).with_name("static")
 
-API_ROUTERS = [system.router, admin.router, passenger.router, protection_api.router]
-UI_ROUTERS = [pages.router, protection_ui.router]
+API_ROUTERS = [system.router, admin.router, passenger.router, protection_api.router, risk_api.router]
+UI_ROUTERS = [pages.router, protection_ui.router, risk_ui.router]
+
+
+log = logging.getLogger("filet.web")
+
+
+def _retention_once(context: AppContext) -> None:
+    from filet.passenger import run_retention
+    from filet.security import SYSTEM
+    from filet.store import transaction
+
+    with transaction(context.sessions) as session:
+        report = run_retention(session, context.settings, SYSTEM)
+    log.info("retention: %s", report.as_dict())
+
+
+async def _retention_loop(context: AppContext) -> None:
+    """Run retention every ``retention_interval_hours`` while the server runs."""
+    interval = context.settings.retention_interval_hours * 3600
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await asyncio.to_thread(_retention_once, context)
+        except Exception:
+            log.exception("retention run failed; will try again at the next interval")
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    context: AppContext = app.state.filet
+    task = None
+    if context.settings.retention_interval_hours > 0:
+        task = asyncio.create_task(_retention_loop(context))
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -38,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     engine = engine or make_engine(settings.effective_database_url)
     require_current_schema(engine)
     app = FastAPI(
+        lifespan=_lifespan,
         title="filet",
         version=__version__,
         description="Counter migrant smuggling, protect smuggled migrants. Every endpoint needs a "

@@ -51,7 +51,14 @@ from filet.store.schema.protection import (
     VulnerabilityScreening,
 )
 from filet.store.schema.research import MigrantIncident, PrivacyBudget, StatisticsRelease
-from filet.store.schema.security import AuditEvent, AuditHead, AuthSession, RetentionAction, User
+from filet.store.schema.security import (
+    AuditEvent,
+    AuditHead,
+    AuthSession,
+    MaskedData,
+    RetentionAction,
+    User,
+)
 
 __all__ = [
     "Agency",
@@ -74,6 +81,7 @@ __all__ = [
     "InboundMessage",
     "IntelligenceItem",
     "InvestigationCase",
+    "MaskedData",
     "MigrantIncident",
     "NetworkEdge",
     "NetworkNode",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from filet.store.schema._base import Base, CreatedMixin, IdMixin
@@ -90,3 +90,17 @@ class RetentionAction(IdMixin, Base):
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="done")
+
+
+class MaskedData(IdMixin, Base):
+    """Personal data taken out of a record when it was masked, kept encrypted for approved
+    unmasking only, and deleted with the record at the end of retention."""
+
+    __tablename__ = "masked_data"
+
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int]
+    masked_at: Mapped[dt.datetime]
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (UniqueConstraint("object_type", "object_id"),)

@@ -469,6 +469,8 @@ def write_paxlst(
     sender = sender or manifest.sender or "FILET"
     recipient = recipient or manifest.recipient or "FILET"
     ref = interchange_ref or manifest.interchange_ref or "1"
+    if len(ref) > 14:
+        raise ValueError(f"interchange reference {ref!r} is longer than 14 characters")
     when = prepared or datetime(2000, 1, 1)
     stamp = (when.strftime("%y%m%d"), when.strftime("%H%M"))
     travellers = manifest.travellers
@@ -481,7 +483,8 @@ def write_paxlst(
     common = manifest.common_access_ref or (ref if split else None)
     messages = []
     for index, chunk in enumerate(chunks, start=1):
-        message_ref = refs[index - 1] if refs else (f"{ref}{index:02d}" if split else ref)
+        # message references are at most 14 characters (data element 0062)
+        message_ref = refs[index - 1] if refs else (f"{ref[:10]}{index:04d}" if split else ref)
         header: list[Element] = [["PAXLST", version, release, "UN", "IATA"]]
         if common is not None or split:
             header.append(common)

@@ -690,6 +690,8 @@ def write_pnrgov(
     sender = sender or message.sender or "FILET"
     recipient = recipient or message.recipient or "FILET"
     ref = interchange_ref or message.interchange_ref or "1"
+    if len(ref) > 14:
+        raise ValueError(f"interchange reference {ref!r} is longer than 14 characters")
     when = prepared or datetime(2000, 1, 1)
     stamp = (when.strftime("%y%m%d"), when.strftime("%H%M"))
     major, _, minor = message.version.partition(".")

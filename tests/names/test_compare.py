@@ -203,3 +203,17 @@ def test_settings_are_validated_and_change_scores() -> None:
         compare("Mohamed Zerihun", "Muhammad Zerihun", strict).score
         < compare("Mohamed Zerihun", "Muhammad Zerihun").score
     )
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("王小明", "Wang Xiaoming"),
+        ("王小明", "Wang Xiao Ming"),  # given name split: compound rule
+        ("김민수", "Kim Minsu"),  # ICU writes 김 as "gim"; the group knows Kim
+        ("Nguyễn Văn An", "Nguyen Van An"),
+    ],
+)
+def test_family_name_first_names(native: str, latin: str) -> None:
+    assert compare(native, latin).score >= 0.8
+    assert compare(latin, native).score >= 0.8

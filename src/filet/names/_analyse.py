@@ -33,6 +33,7 @@ _SPLIT = re.compile(r"[\s,;:.\-_–—/()\[\]\"]+")
 _APOSTROPHES = re.compile("['’‘`ʿʾ´]")
 _WOLDE_ABBREVIATION = re.compile(r"(?i)\bw/(?=\w)")
 _GEEZ_WOLDE_ABBREVIATION = re.compile("ወ/(?!ሮ)")
+_FAMILY_FIRST_SYLLABARIES = frozenset({"Han", "Hangul"})
 
 
 class NameRole(StrEnum):
@@ -185,6 +186,12 @@ def _read_word(raw: str, transform: str) -> _Reading:
         if script == UNKNOWN:
             continue
         glued = False
+        if script in _FAMILY_FIRST_SYLLABARIES and 2 <= len(piece) <= 4:
+            # 王小明, 김민수: written without spaces, family name (one syllable) first.
+            for syllables in (piece[:1], piece[1:]):
+                forms = latin_forms(syllables, script, transform)
+                out.append((syllables, script, forms, "name", False))
+            continue
         if script == "Arabic" and piece.startswith("ال") and len(piece) > 3:
             whole = native_key(piece)
             if whole not in lexicon().by_native and whole not in rules.suffixes:

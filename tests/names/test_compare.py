@@ -217,3 +217,11 @@ def test_settings_are_validated_and_change_scores() -> None:
 def test_family_name_first_names(native: str, latin: str) -> None:
     assert compare(native, latin).score >= 0.8
     assert compare(latin, native).score >= 0.8
+
+
+def test_mrz_forms_match_the_written_name() -> None:
+    # ICAO two-letter umlauts, < separators, and a name cut at the end of the MRZ field.
+    assert compare("MUELLER<<JOHANNES<PETER", "Johannes Peter Müller").score >= 0.95
+    assert compare("SHEVCHENKO<<OLENA", "Олена Шевченко").score >= 0.8
+    truncated = compare("ZERIHUN<<TESFAMICHAEL<GEBREMEDH", "Tesfamichael Gebremedhin Zerihun")
+    assert truncated.score >= 0.8

@@ -1,21 +1,20 @@
-"""``filet document parse`` and ``filet document make`` through Typer's runner and the real script."""
+"""``filet document parse`` and ``filet document make`` through Typer's runner and the console-script
+entry point."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from filet.cli import _register, app
+from filet.cli import _register, app, main
 from filet.errors import InputError
 from tests.documents import specimens
 
 _register()
 runner = CliRunner()
-FILET = Path(sys.executable).with_name("filet")
 
 
 def test_parse_valid_specimen_prints_json_and_exits_0() -> None:
@@ -115,20 +114,24 @@ def test_make_td1_with_unknown_birth_date_as_json() -> None:
     assert lines[1].startswith("90XXXX")
 
 
-def test_real_script_exit_codes() -> None:
-    invalid = subprocess.run(
-        [FILET, "document", "parse", *specimens.TD1, "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert invalid.returncode == 1, invalid.stderr
-    assert json.loads(invalid.stdout)["valid"] is False
-    unusable = subprocess.run(
-        [FILET, "document", "parse", "P<UTOERIKSSON"], capture_output=True, text=True, check=False
-    )
-    assert unusable.returncode == 2
-    assert "line 1, position 14" in unusable.stderr
+def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run the ``filet`` console-script entry point in-process; returns its exit status."""
+    monkeypatch.setattr(sys, "argv", ["filet", *args])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+        raise SystemExit(0)
+    return int(stopped.value.code or 0)
+
+
+def test_console_script_exit_codes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_main(["document", "parse", *specimens.TD1, "--specimen", "--json"], monkeypatch) == 0
+    assert json.loads(capsys.readouterr().out)["valid"] is True
+    assert run_main(["document", "parse", *specimens.TD1, "--json"], monkeypatch) == 1
+    assert json.loads(capsys.readouterr().out)["valid"] is False
+    assert run_main(["document", "parse", "P<UTOERIKSSON"], monkeypatch) == 2
+    assert "line 1, position 14" in capsys.readouterr().err
 
 
 def test_make_refuses_an_unknown_country_naming_the_field() -> None:

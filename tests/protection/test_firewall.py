@@ -105,7 +105,7 @@ def _routes(site: Site) -> list[tuple[str, str, str]]:
         for route in routes:
             if isinstance(route, APIRoute):
                 if route.path.startswith(("/protection", "/api/v1/protection")):
-                    for method in route.methods:
+                    for method in route.methods or ():
                         found.append((method, route.path, route.name))
             elif hasattr(route, "original_router"):
                 walk(route.original_router.routes)

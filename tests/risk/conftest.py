@@ -174,7 +174,15 @@ def populate(sessions: sessionmaker[Session]) -> World:
             s, group, "1", "KARIMI", "REZA", "1985-05-20", "M", "IRN", "K41277310"
         ).id
         world.travellers["migrant"] = _traveller(
-            s, group, "2", "HADDAD", "OMAR", "1999-11-02", "M", "SYR", "N01234567",
+            s,
+            group,
+            "2",
+            "HADDAD",
+            "OMAR",
+            "1999-11-02",
+            "M",
+            "SYR",
+            "N01234567",
             record=migrant_record,
         ).id
         world.travellers["second"] = _traveller(
@@ -388,8 +396,15 @@ def populate(sessions: sessionmaker[Session]) -> World:
             records.append(record)
             docs.append(doc)
 
-        def crossing(key: str, who: int, direction: str, at: str, officer: str, decision: str,
-                     companions: str | None) -> int:
+        def crossing(
+            key: str,
+            who: int,
+            direction: str,
+            at: str,
+            officer: str,
+            decision: str,
+            companions: str | None,
+        ) -> int:
             row = BorderCrossing(
                 crossing_key=key,
                 identity_record_id=records[who].id,

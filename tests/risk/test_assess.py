@@ -128,14 +128,17 @@ def test_batch_and_online_assessments_are_identical(
         assert len(stored) == 26
         for row in stored:
             online = assess_target(
-                session, row.target_type, row.target_id, settings, rules, store=False  # type: ignore[arg-type]
+                session,
+                row.target_type,
+                row.target_id,
+                settings,
+                rules,
+                store=False,  # type: ignore[arg-type]
             )
             assert online.score == row.score, row.target_id
             assert online.rule_versions == row.rule_versions
             assert [f.as_json() for f in online.fired] == row.fired
-        escort = assess_traveller(
-            session, world.travellers["escort"], settings, rules, store=False
-        )
+        escort = assess_traveller(session, world.travellers["escort"], settings, rules, store=False)
     fired = {f.rule for f in escort.fired}
     assert {"escort-many-companions", "watchlist-hit", "transit-no-show"} <= fired
     assert "circuitous-long-transit" in fired
@@ -158,7 +161,9 @@ def test_an_assessment_is_reproduced_from_its_stored_rule_versions(
         ana, sue = _user(session, "ana"), _user(session, "sue")
         rules, _ = validate_rules(starter_rules_path())
         watch = next(r for r in rules if r.key == "watchlist-hit")
-        save_rule(session, check_rule(watch.document.model_copy(update={"weight": 3.0})), ana, _actor(ana))
+        save_rule(
+            session, check_rule(watch.document.model_copy(update={"weight": 3.0})), ana, _actor(ana)
+        )
         approve_rule(session, "watchlist-hit", sue, _actor(sue))
         activate_rule(session, "watchlist-hit", sue, _actor(sue))
     with sessions() as session:
@@ -180,10 +185,10 @@ def test_alerts_above_the_threshold_and_a_reproducible_control_sample(
     with transaction(sessions) as session:
         run_batch(engine, session, sampled, run_key="batch-2")
     with sessions() as session:
-        assessments = {
-            a.id: a for a in session.execute(select(RiskAssessment)).scalars()
-        }
-        alerts = list(session.execute(select(Alert).where(Alert.source_type == "risk_assessment")).scalars())
+        assessments = {a.id: a for a in session.execute(select(RiskAssessment)).scalars()}
+        alerts = list(
+            session.execute(select(Alert).where(Alert.source_type == "risk_assessment")).scalars()
+        )
     risk = [a for a in alerts if a.kind == "risk"]
     control = [a for a in alerts if a.kind == "control"]
     assert risk and all(a.score >= settings.risk_alert_threshold for a in risk)
@@ -215,22 +220,37 @@ def test_review_needs_reason_and_exonerating_tick_and_escalation_opens_a_case(
         evidence = alert_evidence(session, top.alert_id)
         assert evidence.fired and all("values" in f for f in evidence.fired)
         with pytest.raises(InputError, match="exonerating"):
-            review_alert(session, top.alert_id, ana, "escalate", "Group with escort", False, _actor(ana))
+            review_alert(
+                session, top.alert_id, ana, "escalate", "Group with escort", False, _actor(ana)
+            )
         with pytest.raises(InputError, match="reason"):
             review_alert(session, top.alert_id, ana, "escalate", "", True, _actor(ana))
         outcome = review_alert(
-            session, top.alert_id, ana, "escalate", "Escort seen twice with other groups",
-            True, _actor(ana),
+            session,
+            top.alert_id,
+            ana,
+            "escalate",
+            "Escort seen twice with other groups",
+            True,
+            _actor(ana),
         )
         assert outcome.status == "escalated" and outcome.case_reference
         second = queue[1]
         fed = review_alert(
-            session, second.alert_id, ana, "escalate", "Same booking as the escort case",
-            True, _actor(ana), case_reference=outcome.case_reference,
+            session,
+            second.alert_id,
+            ana,
+            "escalate",
+            "Same booking as the escort case",
+            True,
+            _actor(ana),
+            case_reference=outcome.case_reference,
         )
         assert fed.case_reference == outcome.case_reference
         with pytest.raises(ConflictError):
-            review_alert(session, top.alert_id, ana, "dismiss", "Changed my mind", True, _actor(ana))
+            review_alert(
+                session, top.alert_id, ana, "dismiss", "Changed my mind", True, _actor(ana)
+            )
     with sessions() as session:
         cases = list(session.execute(select(InvestigationCase)).scalars())
         events = list(session.execute(select(CaseEvent)).scalars())
@@ -244,6 +264,10 @@ def test_rule_rows_are_never_changed_only_added(
 ) -> None:
     activate_starter_library(sessions)
     with sessions() as session:
-        rows = list(session.execute(select(RiskRule).where(RiskRule.rule_key == "stolen-document")).scalars())
+        rows = list(
+            session.execute(
+                select(RiskRule).where(RiskRule.rule_key == "stolen-document")
+            ).scalars()
+        )
     assert [(r.version, r.status) for r in rows] == [(1, "draft"), (2, "approved"), (3, "active")]
     assert rows[0].approver_id is None and rows[2].approver_id is not None

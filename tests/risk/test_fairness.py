@@ -29,13 +29,27 @@ def _people(
         is_flagged = i < flagged
         outcome = None
         if is_flagged:
-            outcome = "confirmed" if i < confirmed else "dismissed" if i < confirmed + dismissed else "open"
+            outcome = (
+                "confirmed"
+                if i < confirmed
+                else "dismissed"
+                if i < confirmed + dismissed
+                else "open"
+            )
         control = None
         if not is_flagged and i - flagged < controls:
             control = "confirmed" if i - flagged < missed else "dismissed"
         people.append(
-            Screened(i, nationality, "F", "30-44", is_flagged, outcome, control,
-                     rules if is_flagged else ())
+            Screened(
+                i,
+                nationality,
+                "F",
+                "30-44",
+                is_flagged,
+                outcome,
+                control,
+                rules if is_flagged else (),
+            )
         )
     return people
 

@@ -45,7 +45,13 @@ def test_batch_and_online_features_are_identical(
             for target_id, values in batch.items():
                 one = online(session, target_id)
                 for name in names:
-                    assert _same(values[name], one[name]), (target, target_id, name, values[name], one[name])
+                    assert _same(values[name], one[name]), (
+                        target,
+                        target_id,
+                        name,
+                        values[name],
+                        one[name],
+                    )
 
 
 def test_features_of_the_smuggling_group(sessions: sessionmaker[Session], world: World) -> None:

@@ -134,7 +134,18 @@ def test_the_starter_library_is_valid_and_covers_the_main_modus_operandi() -> No
     good, errors = validate_rules(starter_rules_path())
     assert errors == []
     assert len(good) >= 15
-    assert {i for g in good for i in g.document.indicators} >= {1, 2, 11, 12, 15, 17, 19, 24, 25, 35}
+    assert {i for g in good for i in g.document.indicators} >= {
+        1,
+        2,
+        11,
+        12,
+        15,
+        17,
+        19,
+        24,
+        25,
+        35,
+    }
 
 
 TYPES = {"a": "boolean", "b": "boolean", "n": "integer", "x": "number", "s": "string"}

@@ -328,9 +328,7 @@ def reproduce(session: Session, assessment_id: int) -> tuple[Assessment, Assessm
         row.score,
         {k: int(v) for k, v in row.rule_versions.items()},
         [
-            FiredRule(
-                f["rule"], f["version"], f["title"], f["weight"], f["values"], f["purpose"]
-            )
+            FiredRule(f["rule"], f["version"], f["title"], f["weight"], f["values"], f["purpose"])
             for f in row.fired
         ],
     )

@@ -165,9 +165,10 @@ def _whitelist(node: ast.AST, place: Place) -> None:
             for op, right in zip(child.ops, child.comparators, strict=True):
                 if isinstance(op, ast.In | ast.NotIn) != isinstance(right, ast.List | ast.Tuple):
                     raise ExpressionError("'in' takes a list of literals: x in ['A', 'B']", where)
-        if isinstance(child, ast.List | ast.Tuple):
-            if not child.elts or not all(isinstance(e, ast.Constant) for e in child.elts):
-                raise ExpressionError("a list may only hold literals and not be empty", where)
+        if isinstance(child, ast.List | ast.Tuple) and (
+            not child.elts or not all(isinstance(e, ast.Constant) for e in child.elts)
+        ):
+            raise ExpressionError("a list may only hold literals and not be empty", where)
 
 
 def _literal_type(value: object) -> str:
@@ -220,8 +221,8 @@ def _type_of(node: ast.expr, types: Mapping[str, str], place: Place) -> str:
         left = _type_of(node.left, types, place)
         for op, right in zip(node.ops, node.comparators, strict=True):
             if isinstance(right, ast.List | ast.Tuple):
-                kinds = {_type_of(e, types, place) for e in right.elts}
-                if kinds != {left}:
+                element_kinds = {_type_of(e, types, place) for e in right.elts}
+                if element_kinds != {left}:
                     raise fail(f"'{ast.unparse(node)}' compares a {left} with other kinds")
                 continue
             other = _type_of(right, types, place)
@@ -267,16 +268,16 @@ def _to_sql(node: ast.expr, column: Callable[[str], str]) -> str:
         return f"{node.func.id.upper()}({args})"
     if isinstance(node, ast.Compare):
         parts: list[str] = []
-        left = node.left
-        for op, right in zip(node.ops, node.comparators, strict=True):
-            lhs = _to_sql(left, column)
-            if isinstance(right, ast.List | ast.Tuple):
-                items = ", ".join(_to_sql(e, column) for e in right.elts)
+        current: ast.expr = node.left
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            lhs = _to_sql(current, column)
+            if isinstance(comparator, ast.List | ast.Tuple):
+                items = ", ".join(_to_sql(e, column) for e in comparator.elts)
                 keyword = "NOT IN" if isinstance(op, ast.NotIn) else "IN"
                 parts.append(f"({lhs} {keyword} ({items}))")
             else:
-                parts.append(f"({lhs} {_COMPARE_SQL[type(op)]} {_to_sql(right, column)})")
-            left = right
+                parts.append(f"({lhs} {_COMPARE_SQL[type(op)]} {_to_sql(comparator, column)})")
+            current = comparator
         return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     raise AssertionError(f"unchecked node {type(node).__name__}")
 
@@ -362,13 +363,13 @@ def _to_python(node: ast.expr) -> Evaluator:
         return lambda features: next((v for a in args if (v := a(features)) is not None), None)
     if isinstance(node, ast.Compare):
         operands: list[Evaluator | frozenset[Any]] = [_to_python(node.left)]
-        for right in node.comparators:
-            if isinstance(right, ast.List | ast.Tuple):
+        for comparator in node.comparators:
+            if isinstance(comparator, ast.List | ast.Tuple):
                 operands.append(
-                    frozenset(e.value for e in right.elts if isinstance(e, ast.Constant))
+                    frozenset(e.value for e in comparator.elts if isinstance(e, ast.Constant))
                 )
             else:
-                operands.append(_to_python(right))
+                operands.append(_to_python(comparator))
         ops = list(node.ops)
 
         def compare(features: Mapping[str, Any]) -> Any:

@@ -255,7 +255,8 @@ def screened_travellers(
     for start in range(0, len(ids), 500):
         for alert in session.execute(
             select(Alert).where(
-                Alert.source_type == "risk_assessment", Alert.source_id.in_(ids[start : start + 500])
+                Alert.source_type == "risk_assessment",
+                Alert.source_id.in_(ids[start : start + 500]),
             )
         ).scalars():
             alerts[alert.source_id][alert.kind] = alert.status
@@ -276,16 +277,16 @@ def screened_travellers(
             first_day[leg.booking_id] = leg.departure_local[:10]
     people: list[Screened] = []
     for target_id, row in sorted(latest.items()):
-        traveller = travellers.get(target_id)
-        if traveller is None:
+        screened = travellers.get(target_id)
+        if screened is None:
             continue
         outcome = alerts.get(row.id, {})
         people.append(
             Screened(
                 target_id,
-                traveller.nationality or "unknown",
-                traveller.sex or "unknown",
-                age_band(age_on(traveller.birth_date, first_day.get(traveller.booking_id))),
+                screened.nationality or "unknown",
+                screened.sex or "unknown",
+                age_band(age_on(screened.birth_date, first_day.get(screened.booking_id))),
                 "risk" in outcome,
                 outcome.get("risk"),
                 outcome.get("control"),

@@ -91,9 +91,11 @@ def _subject_context(
     flight_label: str | None = None
     if leg is not None:
         day = (leg.departure_local or "")[:10]
-        if leg.flight_id is not None and (flight := session.get(Flight, leg.flight_id)):
-            day = flight.departure_date.isoformat()
-        flight_label = f"{leg.carrier}{leg.number} {leg.departure_airport}-{leg.arrival_airport} {day}"
+        if leg.flight_id is not None and (flown := session.get(Flight, leg.flight_id)):
+            day = flown.departure_date.isoformat()
+        flight_label = (
+            f"{leg.carrier}{leg.number} {leg.departure_airport}-{leg.arrival_airport} {day}"
+        )
     locator = f"{booking.carrier} {booking.locator}" if booking else None
     return locator, flight_label, name
 
@@ -199,9 +201,7 @@ def review_alert(
             f"decision {decision!r}: expected confirm, dismiss or escalate", Place(field="decision")
         )
     if len(reason.strip()) < MIN_REASON:
-        raise InputError(
-            f"give a reason (at least {MIN_REASON} characters)", Place(field="reason")
-        )
+        raise InputError(f"give a reason (at least {MIN_REASON} characters)", Place(field="reason"))
     if not exonerating_considered:
         raise InputError(
             "confirm that exonerating facts were considered before deciding",
@@ -287,4 +287,3 @@ def _feed_case(
         )
     )
     return case.reference
-

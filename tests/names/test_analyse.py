@@ -164,3 +164,20 @@ def test_analysed_names_survive_pickling_for_batch_workers() -> None:
     copy = pickle.loads(pickle.dumps(analysed))
     assert copy == analysed
     assert copy.keys() == analysed.keys()
+
+
+def test_nationality_hints_the_culture() -> None:
+    somali = analyse("Hussein Ali Farah", nationality="SOM")
+    assert somali.culture == "somali"
+    assert [part.role for part in somali.parts] == [
+        NameRole.GIVEN,
+        NameRole.PATRONYMIC,
+        NameRole.GRANDFATHER,
+    ]
+    assert analyse("Nagy Péter", nationality="HUN").parts[0].role is NameRole.FAMILY
+    # A hint only: the name's own evidence can outweigh it.
+    assert analyse("Tesfaye Gebremedhin Kidane", nationality="DEU").culture == "habesha"
+    assert (
+        analyse("Hussein Ali Farah", nationality="XXX").culture
+        == analyse("Hussein Ali Farah").culture
+    )

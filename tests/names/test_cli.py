@@ -42,3 +42,17 @@ def test_analyse_table_with_culture_option() -> None:
     result = runner.invoke(names_app, ["analyse", "Ali Hassan Farah", "--culture", "somali"])
     assert result.exit_code == 0, result.output
     assert "grandfather" in result.output
+
+
+def test_analyse_with_nationality_hint() -> None:
+    result = runner.invoke(
+        names_app, ["analyse", "Hussein Ali Farah", "--nationality", "SOM", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["culture"] == "somali"
+
+
+def test_unknown_culture_is_reported() -> None:
+    result = runner.invoke(names_app, ["analyse", "Ali", "--culture", "martian"])
+    assert result.exit_code != 0
+    assert "unknown name culture" in str(result.exception)

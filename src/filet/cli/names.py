@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from filet.names import AnalysedName, analyse, compare, detect_script, transliterate
+from filet.names import AnalysedName, analyse, compare
 
 names_app = typer.Typer(
     help="Analyse and compare personal names across scripts and romanisations.",
@@ -48,16 +48,19 @@ def analyse_command(
     culture: str | None = typer.Option(
         None, "--culture", help="Naming culture to apply (see data/cultures.yaml)."
     ),
+    nationality: str | None = typer.Option(
+        None, "--nationality", help="Nationality (ISO 3166 alpha-3), a hint to the culture."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show a name's parts, roles, Latin readings, equivalence groups, keys and weights."""
-    analysed = analyse(name, culture=culture)
+    analysed = analyse(name, culture=culture, nationality=nationality)
     if as_json:
         typer.echo(json.dumps(_analysis_dict(analysed), ensure_ascii=False, indent=2))
         return
     console.print(
         f"[bold]{analysed.text}[/]  script {analysed.script}, culture {analysed.culture}, "
-        f"Latin: {transliterate(analysed.text) if detect_script(analysed.text) != 'Latin' else analysed.latin}",
+        f"Latin: {analysed.latin}",
         highlight=False,
     )
     table = Table("part", "latin", "role", "groups", "keys", "weight", "variants")

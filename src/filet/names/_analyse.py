@@ -369,7 +369,9 @@ def _abjad_units(form: str) -> list[str]:
     return units
 
 
-def _infer_culture(parts: list[NamePart], script: str, explicit: str | None) -> str:
+def _infer_culture(
+    parts: list[NamePart], script: str, explicit: str | None, nationality: str | None
+) -> str:
     rules = _data.culture_rules()
     if explicit:
         if explicit not in rules.cultures:
@@ -387,10 +389,14 @@ def _infer_culture(parts: list[NamePart], script: str, explicit: str | None) -> 
     if any(part.form.endswith(rules.patronymic_suffixes) for part in names[1:]):
         return "slavic"
     votes: dict[str, float] = {}
-    # The culture of the script is the prior (Latin: western); names vote against it.
+    # The culture of the script is the prior (Latin: western), the nationality a stronger one;
+    # the names' known groups vote against them.
     for culture in rules.cultures.values():
         if script in culture.scripts:
             votes[culture.key] = 0.5
+    national = rules.by_country.get((nationality or "").upper())
+    if national is not None:
+        votes[national] = votes.get(national, 0.0) + 1.0
     marks = _data.particles().marks
     if any(part.role is NameRole.PARTICLE and marks.get(part.form) == "father" for part in parts):
         # A nasab (bin, ibn, bint) marks an Arabic name chain.
@@ -514,11 +520,14 @@ def analyse(
     given: str | None = None,
     family: str | None = None,
     culture: str | None = None,
+    nationality: str | None = None,
     settings: NameMatchSettings = DEFAULT_SETTINGS,
 ) -> AnalysedName:
     """Analyse a personal name: a full name, an MRZ name field, or given names and family name.
 
-    ``culture`` (a key of ``data/cultures.yaml``) overrides the inferred naming culture.
+    ``culture`` (a key of ``data/cultures.yaml``) overrides the inferred naming culture;
+    ``nationality`` (ISO 3166 alpha-3, as in an MRZ) is a hint to it: a Somali national's
+    Hussein Ali Farah is given + father + grandfather, not an Arabic name with a family name.
     """
     tokens: list[_Token] = []
     if name is not None and given is None and family is None:
@@ -534,7 +543,7 @@ def analyse(
     parts = [_part_from(group, settings) for group in groups]
     fields_of = [group[0].field for group in groups]
     script = detect_script(text)
-    culture_key = _infer_culture(parts, script, culture)
+    culture_key = _infer_culture(parts, script, culture, nationality)
     parts = _assign_roles(parts, fields_of, culture_key)
     names = tuple(part for part in parts if part.is_name)
     has_family_names = _data.culture_rules().cultures[culture_key].family_names

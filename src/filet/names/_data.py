@@ -175,6 +175,7 @@ class Culture:
     family_first: bool
     order: tuple[str, ...]
     scripts: tuple[str, ...]
+    countries: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +186,7 @@ class CultureRules:
     default: str
     patronymic_suffixes: tuple[str, ...]
     family_first_names: frozenset[str]
+    by_country: dict[str, str]
 
 
 _ROLES_IN_ORDER = {"given", "father", "grandfather", "family"}
@@ -212,10 +214,20 @@ def culture_rules() -> CultureRules:
             family_first=bool(entry.get("family_first")),
             order=order,
             scripts=_string_list(entry.get("scripts"), name, f"culture {key} scripts"),
+            countries=_string_list(entry.get("countries"), name, f"culture {key} countries"),
         )
     default = str(data.get("default", ""))
     if default not in cultures:
         raise ConfigError(f"default culture {default!r} is not defined", Place(file=name))
+    by_country: dict[str, str] = {}
+    for culture in cultures.values():
+        for country in culture.countries:
+            if country in by_country:
+                raise ConfigError(
+                    f"country {country} is listed under {by_country[country]} and {culture.key}",
+                    Place(file=name),
+                )
+            by_country[country] = culture.key
     return CultureRules(
         cultures=cultures,
         default=default,
@@ -225,6 +237,7 @@ def culture_rules() -> CultureRules:
         family_first_names=frozenset(
             _string_list(data.get("family_first_names"), name, "family_first_names")
         ),
+        by_country=by_country,
     )
 
 

@@ -225,3 +225,9 @@ def test_mrz_forms_match_the_written_name() -> None:
     assert compare("SHEVCHENKO<<OLENA", "Олена Шевченко").score >= 0.8
     truncated = compare("ZERIHUN<<TESFAMICHAEL<GEBREMEDH", "Tesfamichael Gebremedhin Zerihun")
     assert truncated.score >= 0.8
+
+
+def test_arabic_article_written_joined() -> None:
+    assert compare("Alhassan Tesfamichael", "Hassan Tesfamichael").score >= 0.9
+    assert compare("Elsayed Tesfamichael", "Sayed Tesfamichael").score >= 0.9
+    assert compare("Alexander Tesfamichael", "Xander Tesfamichael").score < 0.8

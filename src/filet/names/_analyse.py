@@ -314,6 +314,14 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     forms = tuple(dict.fromkeys(canonical_form(reading) for reading in readings if reading))
     if not forms:
         forms = (head.latin,)
+    if script == "Latin" and len(forms[0]) > 5 and forms[0][:2] in ("al", "el"):
+        # The Arabic article written joined (Alhassan, Elsayed): also read without it when the
+        # rest is a known name.
+        rest = forms[0][2:]
+        if rest not in lex.by_latin and rest[:1] == rest[1:2]:
+            rest = rest[1:]  # assimilated: Assayed, Errahman
+        if rest in lex.by_latin:
+            forms = (*forms, rest)
     symbols: set[str] = set()
     for candidate in (native_key(text), native_key("".join(token.text for token in group))):
         symbols.update(lex.by_native.get(candidate, ()))

@@ -259,7 +259,7 @@ def compare(
                     best = score
         if best < weakest:
             weakest = best
-    if len(qs) != len(cs) or weakest < 0.95:
+    if len(qs) != len(cs) or weakest < settings.compound_search_below:
         threshold = settings.compound_threshold
         for j, joined in b.joins:
             for i, q in enumerate(qs):

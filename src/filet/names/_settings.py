@@ -40,6 +40,10 @@ class NameMatchSettings:
     compound_threshold: float = _setting(
         0.85, "lowest score at which a joined pair of tokens matches one token"
     )
+    compound_search_below: float = _setting(
+        0.95,
+        "names of equal length look for compounds only if a part's best match is below this",
+    )
     known_apart_cap: float = _setting(
         0.3, "highest score of two tokens in different known groups (Hassan/Hussein)"
     )

@@ -7,7 +7,6 @@ lookup table, no per-character branching) and reports bad characters with their 
 
 from __future__ import annotations
 
-from operator import mul
 from string import ascii_uppercase, digits
 
 from filet.errors import InputError, Place
@@ -21,19 +20,24 @@ CHARACTER_VALUES: dict[str, int] = {
     "<": 0,
 }
 
-WEIGHTS = (7, 3, 1) * 40
-"""The weights of each position of the checked data (long enough for any MRZ field)."""
-
 VALUE_TABLE = bytes.maketrans(
     (digits + ascii_uppercase + "<").encode("ascii"), bytes([*range(36), 0])
 )
 """``bytes.translate`` table from an ASCII MRZ character to its check-digit value."""
 
 
+def weighted_value(values: bytes) -> int:
+    """The check digit of data already translated by :data:`VALUE_TABLE`.
+
+    The three interleaved strides (weights 7, 3, 1) are summed in C, which is twice as fast as
+    multiplying position by position.
+    """
+    return (7 * sum(values[0::3]) + 3 * sum(values[1::3]) + sum(values[2::3])) % 10
+
+
 def check_digit_value(data: str) -> int:
     """The check digit of ``data`` as an int; ``data`` must hold MRZ characters only (unchecked)."""
-    total: int = sum(map(mul, data.encode("ascii").translate(VALUE_TABLE), WEIGHTS))
-    return total % 10
+    return weighted_value(data.encode("ascii").translate(VALUE_TABLE))
 
 
 def check_digit(data: str) -> str:
@@ -51,9 +55,4 @@ def check_digit(data: str) -> str:
                 f"expected A-Z, 0-9 or '<', found {char!r}",
                 Place(position=index + 1),
             )
-    if len(data) > len(WEIGHTS):
-        raise InputError(
-            f"expected at most {len(WEIGHTS)} characters, found {len(data)}",
-            Place(position=len(WEIGHTS) + 1),
-        )
     return str(check_digit_value(data))

@@ -14,9 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import mul
 
-from filet.documents._checkdigit import VALUE_TABLE, WEIGHTS, check_digit_value
+from filet.documents._checkdigit import VALUE_TABLE, check_digit_value
 from filet.documents._layout import LAYOUTS, SHAPES, Layout, MRZFormat, Pos, Span, layout_for
 from filet.documents._result import (
     CheckDigitResult,
@@ -425,12 +424,12 @@ def _read_fast(
     if layout.extended_number and lines[cline][cindex] == "<":
         return None
     values = [line.encode("ascii").translate(VALUE_TABLE) for line in lines]
-    weights = WEIGHTS
     checks: list[CheckDigitResult] = []
     passed = plan.passed
     for k, (field, line, start, end, check_line, check_index, blank_ok) in enumerate(plan.checks):
         found = lines[check_line][check_index]
-        digit = sum(map(mul, values[line][start:end], weights)) % 10
+        data = values[line][start:end]
+        digit = (7 * sum(data[0::3]) + 3 * sum(data[1::3]) + sum(data[2::3])) % 10
         if found == _DIGITS[digit]:
             checks.append(passed[k][digit])
         elif blank_ok and found == "<" and not lines[line][start:end].strip("<"):
@@ -441,7 +440,7 @@ def _read_fast(
             return None
     if plan.composite_check is not None:
         joined = b"".join([values[line][start:end] for line, start, end in plan.composite])
-        total = sum(map(mul, joined, weights))
+        total = 7 * sum(joined[0::3]) + 3 * sum(joined[1::3]) + sum(joined[2::3])
         check_line, check_index = plan.composite_check
         if lines[check_line][check_index] != _DIGITS[total % 10]:
             return None

@@ -76,6 +76,15 @@ _ROLE_WORDS = {
     "money_collector": "the one who collected the money for the boss",
     "corrupt_official": "an officer who let us pass",
 }
+_LISTING_REASONS = {
+    "organiser": "suspected organiser of migrant smuggling",
+    "recruiter": "suspected facilitation of unauthorised entry",
+    "document_supplier": "suspected forgery of travel documents",
+    "booker_payer": "suspected facilitation of unauthorised entry",
+    "escort": "suspected facilitation of unauthorised entry",
+    "driver": "suspected facilitation of unauthorised entry",
+    "money_collector": "suspected laundering of smuggling proceeds",
+}
 ADMITTED, REFUSED, SECOND_LINE, PROTECTION = (
     "admitted",
     "refused",
@@ -171,6 +180,7 @@ class WorldGenerator:
         self.listed: list[tuple[Person, str, str, str]] = []
         self._written_bookings: set[str] = set()
         self._mrz_cache: dict[str, list[str]] = {}
+        self._reported_lost: set[str] = set()
 
     # --- run ---------------------------------------------------------------------------------------
 
@@ -878,13 +888,16 @@ class WorldGenerator:
                     op.day,
                     culture=migrant.culture,
                     sex=migrant.sex,
-                    age=(max(18, migrant.age_on(op.day) - 4), migrant.age_on(op.day) + 6),
+                    age=(max(0, migrant.age_on(op.day) - 3), migrant.age_on(op.day) + 5),
                 )
                 doc = self.factory.passport(donor, op.day)
                 self._register(donor, network=net.network_id)
                 uses = 0
             uses += 1
             net.donor_documents.append((donor, doc, uses))
+            if uses >= 2 and rng.random() < 0.35:
+                passengers.append(self._altered_document(op, migrant, donor, doc))
+                continue
             passenger = self._passenger(donor, strength=0.05)
             passenger.physical = migrant
             passenger.child = migrant.age_on(op.day) < 18
@@ -897,7 +910,8 @@ class WorldGenerator:
                 f"genuine document of a look-alike ({donor.person_id}), use {uses}",
                 op,
             )
-            if uses >= 2 or op.intercepted:
+            if (uses >= 2 or op.intercepted) and doc.document_id not in self._reported_lost:
+                self._reported_lost.add(doc.document_id)
                 reported = op.day + dt.timedelta(days=rng.randint(10, 45))
                 self.lost_reports.append(
                     (
@@ -916,6 +930,37 @@ class WorldGenerator:
         self._book(plan, op.route, op.day)
         self._escort(op, op.route.path)
         self._debriefings(op, migrants, intercepted_only=True)
+
+    def _altered_document(
+        self, op: Operation, migrant: Person, donor: Person, doc: TravelDocumentRecord
+    ) -> Passenger:
+        """A genuine passport whose data page was replaced with the migrant's data: the number
+        is the donor's, the name and birth date are the migrant's, the MRZ was rewritten."""
+        surname, given = migrant.document_name()
+        altered = TravelDocumentRecord(
+            document_id=self.factory.new_document_id(),
+            doc_type="P",
+            number=doc.number,
+            issuing_state=doc.issuing_state,
+            holder_id=migrant.person_id,
+            surname=surname,
+            given_names=given,
+            nationality=doc.nationality,
+            birth_date=migrant.document_birth_date,
+            sex=migrant.sex,
+            issue_date=doc.issue_date,
+            expiry=doc.expiry,
+            fraud="altered_genuine",
+            fraud_detail=f"data page of the genuine passport {doc.document_id} of"
+            f" {donor.person_id} replaced with the migrant's data; MRZ rewritten",
+        )
+        migrant.documents.append(altered)
+        self._document_truth(altered, migrant, altered.fraud, altered.fraud_detail, op)
+        passenger = self._passenger(migrant, strength=0.1)
+        passenger.document = altered
+        passenger.child = migrant.age_on(op.day) < 18
+        self._entry_outcome(op, passenger, "altered_document")
+        return passenger
 
     def _op_swap(self, op: Operation, migrants: list[Person]) -> None:
         net = op.network
@@ -1564,7 +1609,7 @@ class WorldGenerator:
                 if member.role == "corrupt_official":
                     continue
                 if rng.random() < self.scenario.watchlist.facilitator_listed_rate:
-                    entries.append((member.person, "facilitator", f"{member.role} of {net.name}"))
+                    entries.append((member.person, "facilitator", _LISTING_REASONS[member.role]))
         common = self.scenario.watchlist.unrelated_entries
         nationalities = sorted({c for n in networks for r in n.routes for c, _ in r.nationalities})
         for _ in range(common):

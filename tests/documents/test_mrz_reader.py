@@ -396,3 +396,17 @@ def test_json_form() -> None:
     }
     assert data["validity"] == {"status": "expired", "today": "2026-11-28"}
     assert {f["field"] for f in data["fields"]} >= {"document_code", "name", "optional_data"}
+
+
+def test_format_can_be_forced_and_a_datetime_counts_as_its_day() -> None:
+    result = parse_mrz(
+        specimens.MRV_A,
+        specimen=True,
+        today=dt.datetime(2026, 11, 28, 23, 59),
+        format=MRZFormat.TD3,
+    )
+    assert result.format is MRZFormat.TD3
+    assert result.today == TODAY
+    fields = {p.field for p in result.problems}
+    assert "document_code" in fields
+    assert "optional_data_check" in fields

@@ -87,6 +87,8 @@ def parse_mrz(
     lines = _normalise(mrz)
     layout = _select_layout(lines, format)
     day = today or dt.date.today()
+    if isinstance(day, dt.datetime):
+        day = day.date()
     fast = _read_fast(lines, layout, specimen, day, valid_from)
     if fast is not None:
         return fast

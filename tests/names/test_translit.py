@@ -22,6 +22,7 @@ from filet.names._translit import latin_forms
         ("ተስፋዬ ገብረመድህን", "tesfaye gebremedhin"),
         ("ኣብርሃም ተኽለ", "abrham tekle"),
         ("ዮናስ ኪዳነ", "yonas kidane"),
+        ("አበበ በርሀ", "abebe berhe"),  # laryngeal first order: a at the start, e after it
         # Devanagari and Bengali: the inherent vowel at the end of a word is not written.
         ("राजेश कुमार", "rajesh kumar"),
         ("মোহাম্মদ রহিম", "mohammad rahim"),

@@ -106,7 +106,10 @@ def _ethiopic_form(token: str) -> str:
         elif order == 5:
             out.append(consonant if consonant else "e")
         else:
-            vowel = (row.first_vowel, "u", "i", "a", "e", "", "o")[order]
+            # The laryngeal rows read a in the first order at the start of a word (አበበ Abebe)
+            # and e after it (በርሀ Berhe).
+            first = row.first_vowel if not out else "e"
+            vowel = (first, "u", "i", "a", "e", "", "o")[order]
             out.append(consonant + vowel)
         sixth.append(order == 5 and bool(consonant))
     # A word ending in two vowelless consonants is written with an i between them (መድህን: medhin).

@@ -410,3 +410,11 @@ def test_format_can_be_forced_and_a_datetime_counts_as_its_day() -> None:
     fields = {p.field for p in result.problems}
     assert "document_code" in fields
     assert "optional_data_check" in fields
+
+
+def test_deu_in_an_mrz_is_a_problem_because_germany_is_written_d() -> None:
+    upper = "P<DEUMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<"
+    lower = "C01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<4"
+    result = parse_mrz((upper, lower), today=TODAY)
+    assert [(p.line, p.position, p.field) for p in result.problems] == [(1, 3, "issuing_state")]
+    assert "'D<<'" in result.problems[0].message

@@ -3,7 +3,10 @@
 Where a well-kept library writes names the way people on these routes write them, we use it:
 ICU (PyICU) for Cyrillic (BGN/PCGN, with the Ukrainian, Belarusian and Serbian variants), Greek
 (UNGEGN), Devanagari, Bengali, Han and every other script, and ICU's ``Latin-ASCII`` to fold
-diacritics; ``anyascii`` is the last resort for anything ICU leaves outside ASCII.
+diacritics; ``anyascii`` is the last resort for anything ICU leaves outside ASCII. ``rigour``
+(OpenSanctions) admits only six scripts and hands the rest to ICU through ``normality``, whose
+output for the scripts that matter here is worse than ICU's own (ʿ and ǝ become ``?``:
+ተስፋዬ → "tas?faye"), so we do not use it for transliteration.
 
 Three scripts get our own reviewed tables (``data/*.csv``), because ICU's output is not what
 anyone writes in a passport or a watchlist:

@@ -17,6 +17,11 @@ from tests.web.conftest import ROLES, Site
 
 ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/health"): None,
+    ("GET", "/api/v1/persons/{person_id}"): "persons:read",
+    ("POST", "/api/v1/identity/judgements"): "identity:judge",
+    ("GET", "/persons"): "persons:read",
+    ("GET", "/persons/{person_id}"): "persons:read",
+    ("POST", "/persons/{person_id}/judgements"): "identity:judge",
     ("POST", "/api/v1/auth/token"): None,
     ("POST", "/api/v1/auth/logout"): None,
     ("GET", "/api/v1/me"): "account:self",

@@ -54,6 +54,31 @@ BLOCKING_KEYS = (
     "b_email",
 )
 
+#: The prepared columns (before the blocking keys).
+FEATURE_COLUMNS = (
+    "unique_id",
+    "name_latin",
+    "name_canon",
+    "name_tokens",
+    "name_rare",
+    "name_script",
+    "birth_date",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_conventional",
+    "sex",
+    "nationality",
+    "document_number",
+    "document_country",
+    "phone",
+    "email",
+    "email_user",
+    "address",
+    "first_token",
+    "last_token",
+)
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}|XX|00))?(?:-(\d{2}|XX|00))?$", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 _NOT_DIGIT = re.compile(r"\D")
@@ -219,9 +244,7 @@ def prepare_records(
                 "last_token": features.tokens[-1] if len(features.tokens) > 1 else None,
             }
         )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        frame = pd.DataFrame(columns=["unique_id", *BLOCKING_KEYS])
+    frame = pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
     return add_blocking_keys(frame, max_block_size)
 
 

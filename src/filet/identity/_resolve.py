@@ -97,7 +97,7 @@ class IdentityResolver:
             ignore_index=True,
         )
         frame = add_blocking_keys(frame, self.settings.identity_max_block_size)
-        pairs = self._scorer.score(frame, new_only=True)
+        pairs = self._scorer.score(frame, new_only=True) if len(new) else []
         groups: dict[str, list[str]] = {}
         for record, person in person_of.items():
             groups.setdefault(person, []).append(record)

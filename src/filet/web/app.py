@@ -23,9 +23,11 @@ from filet.store import make_engine, require_current_schema, session_factory
 from filet.web import i18n
 from filet.web._context import AppContext
 from filet.web.api import admin, passenger, system
+from filet.web.api import identity as identity_api
 from filet.web.api import protection as protection_api
 from filet.web.api import risk as risk_api
 from filet.web.deps import LoginRequired, principal_if_logged_in
+from filet.web.ui import identity as identity_ui
 from filet.web.ui import pages
 from filet.web.ui import protection as protection_ui
 from filet.web.ui import risk as risk_ui
@@ -33,8 +35,8 @@ from filet.web.ui._render import render
 
 STATIC = Path(__file__).with_name("static")
 
-API_ROUTERS = [system.router, admin.router, passenger.router, protection_api.router, risk_api.router]
-UI_ROUTERS = [pages.router, protection_ui.router, risk_ui.router]
+API_ROUTERS = [system.router, admin.router, passenger.router, protection_api.router, risk_api.router, identity_api.router]
+UI_ROUTERS = [pages.router, protection_ui.router, risk_ui.router, identity_ui.router]
 
 
 log = logging.getLogger("filet.web")

@@ -33,6 +33,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("/protection", N_("Protection cases"), "protection:read"),
     NavItem("/protection/dashboard", N_("Protection dashboard"), "protection:read"),
     NavItem("/protection/providers", N_("Service providers"), "protection:read"),
+    NavItem("/persons", N_("Persons"), "persons:read"),
     NavItem("/admin/users", N_("Users"), "users:manage"),
     NavItem("/audit", N_("Audit log"), "audit:read"),
 ]

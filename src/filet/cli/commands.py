@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, identity, ingest, names, passenger, research, retention, risk, synth, system
+from filet.cli import documents, identity, ingest, names, passenger, research, retention, risk, screening, synth, system
 from filet.cli.protection import protection_app
 
 
@@ -31,3 +31,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(research.report_app, name="report")
     app.add_typer(research.incidents_app, name="incidents")
     app.add_typer(protection_app, name="protection")
+    app.command("screen")(screening.screen)
+    app.add_typer(screening.watchlists_app, name="watchlists")

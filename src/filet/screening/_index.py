@@ -1,0 +1,129 @@
+"""An in-memory watchlist index: candidate retrieval by blocking keys, then the scorer.
+
+Every listed name (and alias) is analysed once; its blocking keys (``filet.names.name_keys``:
+consonant skeletons and equivalence symbols, across scripts) and the document number point to the
+entry. A traveller's candidates are the entries sharing a *selective* key (a block no larger than
+``block_cap``), the entries sharing at least two common keys (Mohammed + Ali), and any entry with
+the same document number. Only candidates are scored, so one traveller takes milliseconds against
+a large list. Blocks are numpy arrays: a million entries fit in a few hundred megabytes.
+
+The online path (:meth:`WatchlistIndex.screen`) and the batch path
+(:meth:`WatchlistIndex.screen_many`) use the same retrieval and the same scorer, so they give the
+same scores; the batch path analyses each distinct traveller name once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+from filet.screening._model import ListedPerson, ScreeningMatch, Traveller, normalise_document
+from filet.screening._score import (
+    PartialDate,
+    PreparedEntry,
+    PreparedTraveller,
+    ScreeningSettings,
+    prepare_entry,
+    prepare_traveller,
+    score_pair,
+)
+
+DEFAULT_BLOCK_CAP = 2000
+
+
+class WatchlistIndex:
+    """Listed persons of one or more watchlists, ready to screen travellers against."""
+
+    def __init__(
+        self,
+        entries: Iterable[ListedPerson],
+        settings: ScreeningSettings | None = None,
+        block_cap: int = DEFAULT_BLOCK_CAP,
+    ) -> None:
+        self.settings = settings or ScreeningSettings.from_settings()
+        self.block_cap = block_cap
+        self.entries: list[PreparedEntry] = []
+        building: dict[str, list[int]] = defaultdict(list)
+        for entry in entries:
+            prepared = prepare_entry(entry)
+            position = len(self.entries)
+            self.entries.append(prepared)
+            keys: set[str] = set()
+            for name in prepared.names:
+                keys.update(name.keys())
+            if prepared.document:
+                keys.add("d:" + prepared.document)
+            for key in keys:
+                building[key].append(position)
+        self._blocks: dict[str, npt.NDArray[np.int32]] = {
+            key: np.asarray(positions, dtype=np.int32) for key, positions in building.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def candidates(self, traveller: PreparedTraveller) -> list[int]:
+        """Positions of the entries worth scoring for this traveller."""
+        keys = set(traveller.name.keys())
+        found: set[int] = set()
+        if traveller.document:
+            block = self._blocks.get("d:" + traveller.document)
+            if block is not None:
+                found.update(block.tolist())
+        common: list[npt.NDArray[np.int32]] = []
+        for key in keys:
+            block = self._blocks.get(key)
+            if block is None:
+                continue
+            if len(block) <= self.block_cap:
+                found.update(block.tolist())
+            else:
+                common.append(block)
+        if len(common) >= 2:
+            values, counts = np.unique(np.concatenate(common), return_counts=True)
+            shared = values[counts >= 2]
+            if len(shared) > 0:
+                found.update(shared.tolist())
+        return sorted(found)
+
+    def _score(self, prepared: PreparedTraveller, threshold: float) -> list[ScreeningMatch]:
+        matches = [
+            score_pair(prepared, self.entries[position], self.settings)
+            for position in self.candidates(prepared)
+        ]
+        kept = [m for m in matches if m.score >= threshold]
+        kept.sort(key=lambda m: (-m.score, m.entry.list_name, m.entry.entry_key))
+        return kept
+
+    def screen(self, traveller: Traveller, threshold: float | None = None) -> list[ScreeningMatch]:
+        """The online path: one traveller's matches at or above ``threshold`` (default: review)."""
+        limit = self.settings.review_threshold if threshold is None else threshold
+        return self._score(prepare_traveller(traveller), limit)
+
+    def screen_many(
+        self, travellers: Iterable[Traveller], threshold: float | None = None
+    ) -> Iterator[tuple[Traveller, list[ScreeningMatch]]]:
+        """The batch path: a flight or a file; each distinct name is analysed once."""
+        limit = self.settings.review_threshold if threshold is None else threshold
+        analysed: dict[tuple[str | None, ...], PreparedTraveller] = {}
+        for traveller in travellers:
+            key = (
+                traveller.given_names,
+                traveller.surname,
+                traveller.full_name,
+                traveller.nationality,
+            )
+            shared = analysed.get(key)
+            if shared is None:
+                shared = prepare_traveller(traveller)
+                analysed[key] = shared
+            prepared = PreparedTraveller(
+                traveller,
+                shared.name,
+                PartialDate.parse(traveller.birth_date),
+                normalise_document(traveller.document_number),
+            )
+            yield traveller, self._score(prepared, limit)

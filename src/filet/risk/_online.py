@@ -11,23 +11,19 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from filet.risk._catalogue import feature_catalogue
 from filet.store.schema import (
-    Alert,
-    ApiTraveller,
     BorderCrossing,
     DocumentAlert,
     IdentityRecord,
     Person,
     PnrBooking,
-    PnrContact,
     PnrLeg,
     PnrPayment,
     PnrTraveller,
-    ScreeningHit,
     TravelDocument,
 )
 
@@ -35,10 +31,10 @@ _SERIES = re.compile(r"([A-Z]*)([0-9]+)")
 Features = dict[str, Any]
 
 
-def _ts(text: str | None) -> dt.datetime | None:
-    if text is None:
+def _ts(value: str | None) -> dt.datetime | None:
+    if value is None:
         return None
-    return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+    return dt.datetime.fromisoformat(value).replace(tzinfo=None)
 
 
 def _naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -63,40 +59,104 @@ def age_on(birth: str | None, day: str | None) -> int | None:
     return int(day[:4]) - int(birth[:4]) - (1 if day[5:10] < birth[5:10] else 0)
 
 
-def _upper(value: str | None) -> str | None:
-    return None if value is None else value.upper()
-
-
 def _concat(*parts: str | None) -> str | None:
     return None if any(p is None for p in parts) else " ".join(p for p in parts if p is not None)
 
 
-def _unrelated_others(session: Session, booking_id: int, others: set[int]) -> int:
-    """How many of ``others`` have no traveller surname in common with the booking."""
-    if not others:
-        return 0
-    mine = select(PnrTraveller.surname).where(
-        PnrTraveller.booking_id == booking_id, PnrTraveller.surname.is_not(None)
-    )
-    related = set(
-        session.execute(
-            select(PnrTraveller.booking_id)
-            .where(PnrTraveller.booking_id.in_(others), PnrTraveller.surname.in_(mine))
-            .distinct()
-        ).scalars()
-    )
-    return len(others - related)
+_FLAGGED = "('confirmed', 'escalated')"
+_ALERT_KINDS = "('risk', 'control')"
+
+# Prepared once: the online path runs a handful of statements per traveller (the ORM's statement
+# building would cost more than the queries themselves).
+_BOOKING = select(
+    PnrBooking.carrier,
+    PnrBooking.locator,
+    PnrBooking.created_on,
+    PnrBooking.agency_id,
+    PnrBooking.split_from,
+    PnrBooking.one_way,
+).where(PnrBooking.id == bindparam("id"))
+_BOOKING_LINKS = text(
+    f"""
+SELECT
+  (SELECT COUNT(DISTINCT c2.booking_id) FROM pnr_contacts c1 JOIN pnr_contacts c2
+     ON c1.kind = c2.kind AND c1.value = c2.value AND c2.booking_id <> c1.booking_id
+   WHERE c1.booking_id = :id AND c1.kind IN ('phone', 'email') AND NOT EXISTS (
+     SELECT 1 FROM pnr_travellers t1 JOIN pnr_travellers t2 ON t1.surname = t2.surname
+     WHERE t1.booking_id = :id AND t2.booking_id = c2.booking_id)),
+  (SELECT COUNT(DISTINCT p2.booking_id) FROM pnr_payments p1 JOIN pnr_payments p2
+     ON p1.card_fingerprint = p2.card_fingerprint AND p2.booking_id <> p1.booking_id
+   WHERE p1.booking_id = :id AND NOT EXISTS (
+     SELECT 1 FROM pnr_travellers t1 JOIN pnr_travellers t2 ON t1.surname = t2.surname
+     WHERE t1.booking_id = :id AND t2.booking_id = p2.booking_id)),
+  (SELECT COUNT(*) FROM pnr_bookings s WHERE s.carrier = :carrier AND s.split_from = :locator),
+  (SELECT COUNT(*) FROM pnr_bookings g WHERE g.agency_id = :agency),
+  (SELECT COUNT(DISTINCT x.booking_id) FROM (
+     SELECT a.subject_id AS booking_id FROM alerts a
+     WHERE a.kind IN {_ALERT_KINDS} AND a.subject_type = 'pnr_booking' AND a.status IN {_FLAGGED}
+     UNION
+     SELECT t.booking_id FROM alerts a JOIN pnr_travellers t ON t.id = a.subject_id
+     WHERE a.kind IN {_ALERT_KINDS} AND a.subject_type = 'pnr_traveller'
+       AND a.status IN {_FLAGGED}) x
+   JOIN pnr_bookings g ON g.id = x.booking_id WHERE g.agency_id = :agency)
+"""
+)
+_LEGS = select(
+    PnrLeg.seq,
+    PnrLeg.departure_airport,
+    PnrLeg.arrival_airport,
+    PnrLeg.departure_local,
+    PnrLeg.arrival_local,
+    PnrLeg.status,
+).where(PnrLeg.booking_id == bindparam("id"))
+_PARTY = select(
+    PnrTraveller.id,
+    PnrTraveller.surname,
+    PnrTraveller.given_names,
+    PnrTraveller.name_as_sent,
+    PnrTraveller.infant,
+    PnrTraveller.birth_date,
+    PnrTraveller.sex,
+    PnrTraveller.nationality,
+    PnrTraveller.document_number,
+    PnrTraveller.document_country,
+    PnrTraveller.identity_record_id,
+).where(PnrTraveller.booking_id == bindparam("id"))
+_PAYMENTS = select(PnrPayment.method, PnrPayment.payer_name).where(
+    PnrPayment.booking_id == bindparam("id")
+)
+_TRAVELLER_BOOKING = select(PnrTraveller.booking_id).where(PnrTraveller.id == bindparam("id"))
+_TRAVELLER_LINKS = text(
+    """
+SELECT
+  (SELECT MAX(bags) FROM api_travellers WHERE pnr_traveller_id = :id AND bags IS NOT NULL),
+  (SELECT COUNT(*) FROM screening_hits
+   WHERE subject_type = 'pnr_traveller' AND subject_id = :id AND status <> 'dismissed'),
+  (SELECT p.category FROM identity_records r JOIN persons p ON p.id = r.person_id
+   WHERE r.id = :record),
+  (SELECT COUNT(DISTINCT booking_id) FROM pnr_travellers
+   WHERE document_country = :country AND document_number = :number),
+  (SELECT COUNT(*) FROM (
+     SELECT DISTINCT t2.document_country, t2.document_number
+     FROM pnr_travellers t1 JOIN pnr_travellers t2 ON t1.booking_id = t2.booking_id
+     WHERE t1.document_country = :country AND t1.document_number = :number
+       AND t2.document_number IS NOT NULL AND t2.document_country IS NOT NULL
+       AND NOT (t2.document_country = :country AND t2.document_number = :number)) x)
+"""
+)
+_DOCUMENT_ALERTS = select(DocumentAlert.document_number, DocumentAlert.number_to).where(
+    DocumentAlert.issuing_state == bindparam("country"),
+    or_(
+        DocumentAlert.document_number == bindparam("number"),
+        DocumentAlert.number_to.is_not(None),
+    ),
+)
 
 
 def _document_alerted(session: Session, country: str | None, number: str | None) -> bool:
     if country is None or number is None:
         return False
-    rows = session.execute(
-        select(DocumentAlert.document_number, DocumentAlert.number_to).where(
-            DocumentAlert.issuing_state == country,
-            or_(DocumentAlert.document_number == number, DocumentAlert.number_to.is_not(None)),
-        )
-    ).all()
+    rows = session.connection().execute(_DOCUMENT_ALERTS, {"country": country, "number": number})
     for first, last in rows:
         if first == number:
             return True
@@ -105,13 +165,18 @@ def _document_alerted(session: Session, country: str | None, number: str | None)
     return False
 
 
-def booking_features(session: Session, booking_id: int) -> Features:
-    """The booking features of one booking (as ``booking_features`` in batch)."""
+def _booking(session: Session, booking_id: int) -> tuple[Features, list[Any]]:
     cat = feature_catalogue()
-    booking = session.get(PnrBooking, booking_id)
+    conn = session.connection()
+    booking = conn.execute(_BOOKING, {"id": booking_id}).first()
     if booking is None:
         raise KeyError(booking_id)
-    legs = list(session.execute(select(PnrLeg).where(PnrLeg.booking_id == booking_id)).scalars())
+    carrier, locator, created_on, agency_id, split_from, one_way = booking
+    contacts, cards, splits, agency_count, agency_flagged = conn.execute(
+        _BOOKING_LINKS,
+        {"id": booking_id, "carrier": carrier, "locator": locator, "agency": agency_id},
+    ).one()
+    legs = list(conn.execute(_LEGS, {"id": booking_id}))
     by_seq = {leg.seq: leg for leg in legs}
     first = by_seq[min(by_seq)] if by_seq else None
     first_departure = first.departure_local if first else None
@@ -140,11 +205,9 @@ def booking_features(session: Session, booking_id: int) -> Features:
     no_show = first is not None and any(
         leg.seq > first.seq and leg.status in statuses for leg in legs
     )
-    travellers = list(
-        session.execute(select(PnrTraveller).where(PnrTraveller.booking_id == booking_id)).scalars()
-    )
+    party = list(conn.execute(_PARTY, {"id": booking_id}))
     names: set[str] = set()
-    for t in travellers:
+    for t in party:
         for name in (
             _concat(t.surname, t.given_names),
             _concat(t.given_names, t.surname),
@@ -152,72 +215,9 @@ def booking_features(session: Session, booking_id: int) -> Features:
         ):
             if name is not None:
                 names.add(name.upper())
-    payments = list(
-        session.execute(select(PnrPayment).where(PnrPayment.booking_id == booking_id)).scalars()
-    )
-    contacts = session.execute(
-        select(PnrContact.kind, PnrContact.value).where(
-            PnrContact.booking_id == booking_id, PnrContact.kind.in_(("phone", "email"))
-        )
-    ).all()
-    contact_others: set[int] = set()
-    if contacts:
-        contact_others = set(
-            session.execute(
-                select(PnrContact.booking_id).where(
-                    or_(*(and_(PnrContact.kind == k, PnrContact.value == v) for k, v in contacts)),
-                    PnrContact.booking_id != booking_id,
-                )
-            ).scalars()
-        )
-    cards = {p.card_fingerprint for p in payments if p.card_fingerprint is not None}
-    card_others: set[int] = set()
-    if cards:
-        card_others = set(
-            session.execute(
-                select(PnrPayment.booking_id).where(
-                    PnrPayment.card_fingerprint.in_(cards), PnrPayment.booking_id != booking_id
-                )
-            ).scalars()
-        )
-    share: float | None = None
-    agency_count: int | None = None
-    if booking.agency_id is not None:
-        agency_bookings = select(PnrBooking.id).where(PnrBooking.agency_id == booking.agency_id)
-        agency_count = session.execute(
-            select(func.count()).select_from(agency_bookings.subquery())
-        ).scalar_one()
-        flagged_states = ("confirmed", "escalated")
-        direct = select(Alert.subject_id).where(
-            Alert.kind.in_(("risk", "control")),
-            Alert.subject_type == "pnr_booking",
-            Alert.status.in_(flagged_states),
-            Alert.subject_id.in_(agency_bookings),
-        )
-        via_traveller = (
-            select(PnrTraveller.booking_id)
-            .join(Alert, Alert.subject_id == PnrTraveller.id)
-            .where(
-                Alert.kind.in_(("risk", "control")),
-                Alert.subject_type == "pnr_traveller",
-                Alert.status.in_(flagged_states),
-                PnrTraveller.booking_id.in_(agency_bookings),
-            )
-        )
-        flagged = set(session.execute(direct).scalars()) | set(
-            session.execute(via_traveller).scalars()
-        )
-        share = len(flagged) / agency_count
-    split = booking.split_from is not None or (
-        session.execute(
-            select(PnrBooking.id)
-            .where(PnrBooking.carrier == booking.carrier, PnrBooking.split_from == booking.locator)
-            .limit(1)
-        ).first()
-        is not None
-    )
-    lead = _hours(_naive(booking.created_on), _ts(first_departure))
-    return {
+    payments = list(conn.execute(_PAYMENTS, {"id": booking_id}))
+    lead = _hours(_naive(created_on), _ts(first_departure))
+    features: Features = {
         "first_departure": first_departure,
         "booking_lead_time_hours": lead,
         "last_minute_booking": None
@@ -230,35 +230,36 @@ def booking_features(session: Session, booking_id: int) -> Features:
             and p.payer_name.strip().upper() not in names
             for p in payments
         ),
-        "one_way": booking.one_way,
-        "group_size": sum(0 if t.infant else 1 for t in travellers),
-        "split_pnr": split,
-        "shared_contact_count": _unrelated_others(session, booking_id, contact_others),
-        "shared_card_count": _unrelated_others(session, booking_id, card_others),
-        "agency_flagged_share": share,
-        "agency_booking_count": agency_count,
+        "one_way": one_way,
+        "group_size": sum(0 if t.infant else 1 for t in party),
+        "split_pnr": split_from is not None or splits > 0,
+        "shared_contact_count": int(contacts),
+        "shared_card_count": int(cards),
+        "agency_flagged_share": None if agency_id is None else agency_flagged / agency_count,
+        "agency_booking_count": None if agency_id is None else int(agency_count),
         "transit_count": len(gaps),
         "circuitous_routing": len(gaps) >= int(cat.param("circuitous_routing", "min_transits"))
         or revisit,
         "long_transit_hours": max(gaps) if gaps else None,
         "transit_no_show": no_show,
     }
+    return features, party
 
 
-def traveller_features(
-    session: Session, traveller_id: int, booking: Features | None = None
-) -> Features:
+def booking_features(session: Session, booking_id: int) -> Features:
+    """The booking features of one booking (as ``booking_features`` in batch)."""
+    return _booking(session, booking_id)[0]
+
+
+def traveller_features(session: Session, traveller_id: int) -> Features:
     """Every traveller feature of one PNR traveller (as ``traveller_features`` in batch)."""
-    traveller = session.get(PnrTraveller, traveller_id)
-    if traveller is None:
+    conn = session.connection()
+    booking_id = conn.execute(_TRAVELLER_BOOKING, {"id": traveller_id}).scalar()
+    if booking_id is None:
         raise KeyError(traveller_id)
-    values = dict(booking or booking_features(session, traveller.booking_id))
+    values, party = _booking(session, booking_id)
+    traveller = next(t for t in party if t.id == traveller_id)
     day = values["first_departure"][:10] if values["first_departure"] else None
-    party = list(
-        session.execute(
-            select(PnrTraveller).where(PnrTraveller.booking_id == traveller.booking_id)
-        ).scalars()
-    )
     ages = {t.id: age_on(t.birth_date, day) for t in party}
     age = ages[traveller.id]
     adults = [t for t in party if (a := ages[t.id]) is not None and a >= 18]
@@ -285,44 +286,16 @@ def traveller_features(
             ):
                 diff = abs(int(mine.group(2)) - int(theirs.group(2)))
                 gap = diff if gap is None else min(gap, diff)
-    doc_bookings: int | None = None
-    companions: int | None = None
-    if traveller.document_number is not None and traveller.document_country is not None:
-        holder = and_(
-            PnrTraveller.document_country == traveller.document_country,
-            PnrTraveller.document_number == traveller.document_number,
-        )
-        bookings = set(session.execute(select(PnrTraveller.booking_id).where(holder)).scalars())
-        doc_bookings = len(bookings)
-        companions = len(
-            set(
-                session.execute(
-                    select(PnrTraveller.document_country, PnrTraveller.document_number).where(
-                        PnrTraveller.booking_id.in_(bookings),
-                        PnrTraveller.document_number.is_not(None),
-                        PnrTraveller.document_country.is_not(None),
-                        ~holder,
-                    )
-                ).all()
-            )
-        )
-    bags = session.execute(
-        select(func.max(ApiTraveller.bags)).where(
-            ApiTraveller.pnr_traveller_id == traveller.id, ApiTraveller.bags.is_not(None)
-        )
-    ).scalar_one()
-    watch = (
-        session.execute(
-            select(ScreeningHit.id)
-            .where(
-                ScreeningHit.subject_type == "pnr_traveller",
-                ScreeningHit.subject_id == traveller.id,
-                ScreeningHit.status != "dismissed",
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+    has_document = traveller.document_number is not None and traveller.document_country is not None
+    bags, hits, category, doc_bookings, companions = conn.execute(
+        _TRAVELLER_LINKS,
+        {
+            "id": traveller_id,
+            "record": traveller.identity_record_id,
+            "country": traveller.document_country,
+            "number": traveller.document_number,
+        },
+    ).one()
     values.update(
         {
             "age_years": age,
@@ -333,11 +306,11 @@ def traveller_features(
             "document_alert": _document_alerted(
                 session, traveller.document_country, traveller.document_number
             ),
-            "watchlist_hit": watch,
+            "watchlist_hit": hits > 0,
             "minimal_luggage": None if bags is None else bags == 0,
-            "bookings_with_same_document": doc_bookings,
-            "companions_across_bookings": companions,
-            "recorded_smuggled_migrant": _is_migrant(session, traveller.identity_record_id),
+            "bookings_with_same_document": int(doc_bookings) if has_document else None,
+            "companions_across_bookings": int(companions) if has_document else None,
+            "recorded_smuggled_migrant": category == "smuggled_migrant",
         }
     )
     return values

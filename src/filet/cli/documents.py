@@ -87,6 +87,9 @@ def _print_result(result: MRZResult) -> None:
         mark = "[green]ok[/]" if c.ok else "[red]fails[/]"
         checks.add_row(label, str(c.line), str(c.position), c.expected, c.found, mark)
     console.print(checks)
+    if result.extended_number_conventions:
+        names = ", ".join(c.value for c in result.extended_number_conventions)
+        console.print(f"extended document number {result.document_number}: validated {names}")
     if result.corrections:
         corrections = Table(
             "field", "line", "position", "from", "to", "check", title="OCR corrections"

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -51,6 +54,20 @@ def test_same_seed_gives_identical_bytes(world: tuple[Path, SynthSummary], tmp_p
     a, b = _files(first), _files(again)
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_identical_bytes_across_processes_with_other_hash_seeds(tmp_path: Path) -> None:
+    """Python salts ``hash`` per process: a set iterated in hash order would show up here."""
+    here = tmp_path / "here"
+    generate(load_scenario("tiny"), here, seed=5, travellers=150)
+    there = tmp_path / "there"
+    code = (
+        "from pathlib import Path; from filet.synth import generate, load_scenario; "
+        f"generate(load_scenario('tiny'), Path({str(there)!r}), seed=5, travellers=150)"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    assert _files(here) == _files(there)
 
 
 def test_another_seed_gives_another_world(world: tuple[Path, SynthSummary], tmp_path: Path) -> None:

@@ -160,10 +160,12 @@ def test_phones_become_e164_or_nothing() -> None:
         (("person", "prs_MobilePhone"), "0291 7123456", "E.164"),
         (("victim", "vic_MethodsOfControl"), ["Beating"], "value set"),
         (("cas_Status",), "Open", "value set"),
+        (("referrals", 0, "filet_Service"), "massage", "unknown service"),
+        (("victim", "filet_Factors", 0, "factor"), "tall", "unknown factor"),
     ],
 )
 def test_import_refuses_values_outside_the_standard(
-    world: World, sessions: object, path: tuple[str, ...], value: object, message: str
+    world: World, sessions: object, path: tuple[str | int, ...], value: object, message: str
 ) -> None:
     _populate(world)
     document = export_htcds(world.session, world.officer)

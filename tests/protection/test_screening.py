@@ -15,6 +15,7 @@ from filet.protection import (
     factor_timeline,
     load_questionnaire_file,
     open_case,
+    open_tasks,
     protection_flags,
     questionnaires,
     reassess_factor,
@@ -193,3 +194,21 @@ def test_factors_are_dated_and_reassessed_over_time(world: World) -> None:
     ] == [("risk", T0), ("protective", later)]
     with pytest.raises(InputError, match="unknown factor"):
         reassess_factor(s, case, world.officer, FactorInput("galactic", "x", "risk"))
+
+
+def test_medical_emergency_answer_flags_the_person_and_asks_for_a_medical_referral(
+    world: World,
+) -> None:
+    s = world.session
+    case = open_case(s, world.officer, person_id=world.karim, at=T0)
+    record_screening(
+        s,
+        case,
+        world.officer,
+        questionnaire_key="unhcr-idc-2016",
+        answers={"medical_emergency": True},
+        at=T0,
+    )
+    assert "medical_emergency" in protection_flags(s, world.karim)
+    due = {t.kind: t.due_at for t, c in open_tasks(s) if c.id == case.id}
+    assert due["referral:medical"] == T0 + dt.timedelta(hours=4)

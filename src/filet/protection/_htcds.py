@@ -24,7 +24,7 @@ from filet.errors import InputError, Place
 from filet.model import alpha2, alpha3
 from filet.protection._cases import OBJECT, add_event, case_history
 from filet.protection._data import knowledge
-from filet.protection._referrals import personal_data_consent, referrals_of
+from filet.protection._referrals import TRANSITIONS, personal_data_consent, referrals_of
 from filet.protection._screening import check_factor
 from filet.security import Actor, record
 from filet.store.schema import (
@@ -298,6 +298,25 @@ def _check_case(item: dict[str, Any], where: str) -> None:
             known.roles_in_process,
             f"{where}.perpetrators[{i}].per_RoleInProcess",
         )
+    for i, factor in enumerate(victim.get("filet_Factors", [])):
+        try:
+            check_factor(factor["level"], factor["factor"], factor["effect"])
+        except (InputError, KeyError) as error:
+            raise InputError(
+                f"not a known factor: {error}", Place(field=f"{where}.victim.filet_Factors[{i}]")
+            ) from None
+    services = knowledge().services.services
+    for i, ref in enumerate(item.get("referrals", [])):
+        if ref.get("filet_Service") not in services:
+            raise InputError(
+                f"unknown service {ref.get('filet_Service')!r}; expected one of {sorted(services)}",
+                Place(field=f"{where}.referrals[{i}].filet_Service"),
+            )
+        if ref.get("filet_Status") not in TRANSITIONS:
+            raise InputError(
+                f"unknown referral state {ref.get('filet_Status')!r}",
+                Place(field=f"{where}.referrals[{i}].filet_Status"),
+            )
     for i, event in enumerate(item.get("events", [])):
         _expect(event.get("hte_Type"), known.event_types, f"{where}.events[{i}].hte_Type")
         country = event.get("hte_Country")
@@ -419,7 +438,6 @@ def _import_case(
             )
         )
     for j, factor in enumerate(victim.get("filet_Factors", [])):
-        check_factor(factor["level"], factor["factor"], factor["effect"])
         session.add(
             VulnerabilityFactor(
                 case_id=case.id,

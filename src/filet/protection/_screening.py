@@ -18,6 +18,7 @@ from filet.protection._cases import (
     _require_open,
     add_event,
     add_indicators,
+    add_task,
     apply_child_track,
     complete_tasks,
     express_asylum_wish,
@@ -230,6 +231,8 @@ def _apply_facts(
                     detail={},
                 )
             )
+            spec = knowledge().triggers.triggers["medical_emergency"]
+            add_task(session, case, spec.task, at + dt.timedelta(hours=spec.due_hours), spec.label)
     if aggravating or control or "ransom" in facts:
         add_indicators(
             session,

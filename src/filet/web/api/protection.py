@@ -9,6 +9,7 @@ never hold (tests/protection/test_firewall.py proves it route by route). Reads a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
@@ -374,7 +375,9 @@ def search(
     return results
 
 
-def _apply(reference: str, session: Session, work: Any) -> CaseDetail:
+def _apply(
+    reference: str, session: Session, work: Callable[[ProtectionCase], object]
+) -> CaseDetail:
     case = _case(session, reference)
     try:
         work(case)

@@ -305,7 +305,7 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
         role = NameRole.GIVEN
     if role is not NameRole.GIVEN:
         form = head.latin
-        return NamePart(text, form, form, role, script, frozenset(head.forms))
+        return NamePart(text, form, form, role, script, frozenset(head.forms), weight=0.0)
     # Readings of the joined part; canonical_form then spells compounds one way.
     readings: list[str] = [""]
     for token in group:

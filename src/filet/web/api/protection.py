@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, Field
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from filet import protection
@@ -693,7 +693,11 @@ def dashboard_data(session: Session, now: dt.datetime | None = None) -> Dashboar
         for t, c in protection.open_tasks(session)
     ]
     return Dashboard(
-        open_cases=len(protection.list_cases(session, "open", 100000)),
+        open_cases=session.execute(
+            select(func.count())
+            .select_from(ProtectionCase)
+            .where(ProtectionCase.status.in_(("open", "follow_up")))
+        ).scalar_one(),
         open_tasks=rows,
         overdue_follow_ups=[r for r in rows if r.kind == "follow_up" and r.overdue],
     )

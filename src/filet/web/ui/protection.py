@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from filet import protection
@@ -433,15 +433,15 @@ def dashboard_page(
 ) -> Response:
     gaps = protection.detentions_without_consular_notice(session)
     closed = session.execute(
-        select(ProtectionCase.id).where(ProtectionCase.status == "closed")
-    ).all()
+        select(func.count()).select_from(ProtectionCase).where(ProtectionCase.status == "closed")
+    ).scalar_one()
     return render(
         request,
         "protection/dashboard.html",
         principal,
         board=dashboard_data(session),
         gaps=gaps,
-        closed=len(closed),
+        closed=closed,
         message="",
         error="",
     )

@@ -34,6 +34,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("/protection/dashboard", N_("Protection dashboard"), "protection:read"),
     NavItem("/protection/providers", N_("Service providers"), "protection:read"),
     NavItem("/persons", N_("Persons"), "persons:read"),
+    NavItem("/research", N_("Research"), "stats:read"),
+    NavItem("/research/builder", N_("Release builder"), "stats:release"),
+    NavItem("/research/releases", N_("Releases"), "stats:read"),
     NavItem("/admin/users", N_("Users"), "users:manage"),
     NavItem("/audit", N_("Audit log"), "audit:read"),
 ]

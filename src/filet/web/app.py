@@ -25,19 +25,14 @@ from filet.web._context import AppContext
 from filet.web.api import admin, passenger, system
 from filet.web.api import identity as identity_api
 from filet.web.api import protection as protection_api
-from filet.web.api import risk as risk_api
 from filet.web.api import research as research_api
 from filet.web.api import risk as risk_api
-from filet.web.api import screening as screening_api
 from filet.web.deps import LoginRequired, principal_if_logged_in
 from filet.web.ui import identity as identity_ui
 from filet.web.ui import pages
-from filet.web.ui import passenger as ui_passenger
 from filet.web.ui import protection as protection_ui
-from filet.web.ui import risk as risk_ui
 from filet.web.ui import research as research_ui
 from filet.web.ui import risk as risk_ui
-from filet.web.ui import screening as screening_ui
 from filet.web.ui._render import render
 
 STATIC = Path(__file__).with_name("static")
@@ -48,11 +43,16 @@ API_ROUTERS = [
     passenger.router,
     protection_api.router,
     risk_api.router,
-    research_api.router,
     identity_api.router,
-    screening_api.router,
+    research_api.router,
 ]
-UI_ROUTERS = [pages.router, ui_passenger.router, protection_ui.router, risk_ui.router, research_ui.router, identity_ui.router, screening_ui.router]
+UI_ROUTERS = [
+    pages.router,
+    protection_ui.router,
+    risk_ui.router,
+    identity_ui.router,
+    research_ui.router,
+]
 
 
 log = logging.getLogger("filet.web")

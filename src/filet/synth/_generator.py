@@ -508,25 +508,34 @@ class WorldGenerator:
             self.factory.passport(p, day)
             self._register(p, group=group)
         passengers = [self._passenger(p, child=p.age_on(day) < 18) for p in travelling]
-        plan = self._plan(
-            passengers,
-            father,
-            day,
-            kind="family",
-            lead=(14, 150),
-            stay=(7, 30),
-            group=group,
-            phone=father.phone,
-        )
-        self._book(plan, route, day)
+        # Some families book in two goes (e.g. the adults first): two PNRs, one phone, one card.
+        parts = [passengers]
+        if len(passengers) >= 3 and rng.random() < 0.3:
+            parts = [passengers[:2], passengers[2:]]
+        card = self.factory.card_number()
+        locators = []
+        for part in parts:
+            plan = self._plan(
+                part,
+                father,
+                day,
+                kind="family",
+                lead=(14, 150),
+                stay=(7, 30),
+                group=group,
+                phone=father.phone,
+                card=card,
+            )
+            self._book(plan, route, day)
+            locators.append(plan.locator)
         self.out.truth_row(
             "hard_negatives",
             group,
             "family_shared_contact",
-            "family on one booking sharing one phone and one card; children may carry another"
-            " surname (father's given name, mother's own name)",
+            "family sharing one phone and one card, on one booking or two; children may carry"
+            " another surname (father's given name, mother's own name)",
             ";".join(p.person_id for p in travelling),
-            plan.locator,
+            ";".join(locators),
         )
         return len(travelling)
 

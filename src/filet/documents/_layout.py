@@ -49,6 +49,11 @@ class Layout:
     composite_spans: tuple[Span, ...]
     extended_number: bool
     """Whether a document number may overflow into :attr:`optional_data` (TD1, TD2)."""
+    name_of_format: str = ""
+    """:attr:`format` as a plain string (cheaper to hash on the hot path than the enum)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name_of_format", str(self.format.value))
 
     @property
     def shape(self) -> str:

@@ -377,6 +377,8 @@ class _Reading:
 class _Plan:
     """Precomputed slices for the fast path of one layout."""
 
+    first_codes: str
+    """The letters a document code of this format may start with."""
     checks: tuple[tuple[str, int, int, int, int, int, bool], ...]
     """(field, line, start, end, check line, check index, blank_ok) of the single-span checks."""
     composite: tuple[Span, ...]
@@ -403,10 +405,20 @@ def _plan_of(layout: Layout) -> _Plan:
         tuple(CheckDigitResult(field, line + 1, index + 1, d, d, True) for d in _DIGITS)
         for field, line, index in positions
     )
-    return _Plan(tuple(checks), layout.composite_spans, layout.composite_check, passed)
+    return _Plan(
+        _DOCUMENT_CODE_FIRST[layout.format],
+        tuple(checks),
+        layout.composite_spans,
+        layout.composite_check,
+        passed,
+    )
 
 
-_PLANS = {fmt: _plan_of(layout) for fmt, layout in LAYOUTS.items()}
+# Keyed by the plain string: hashing an enum member runs Python code, a str hash is cached.
+_PLANS = {str(fmt.value): _plan_of(layout) for fmt, layout in LAYOUTS.items()}
+_VALID = DocumentValidity.VALID
+_EXPIRED = DocumentValidity.EXPIRED
+_NOT_YET_VALID = DocumentValidity.NOT_YET_VALID
 
 
 def _read_fast(
@@ -421,7 +433,7 @@ def _read_fast(
     Returns None at the first anomaly (including an extended document number); the full reader
     then reports it with its place.
     """
-    plan = _PLANS[layout.format]
+    plan = _PLANS[layout.name_of_format]
     cline, cindex = layout.document_number_check
     if layout.extended_number and lines[cline][cindex] == "<":
         return None
@@ -448,9 +460,7 @@ def _read_fast(
             return None
         checks.append(passed[-1][total % 10])
     code = lines[0][0:2]
-    if code[0] not in _DOCUMENT_CODE_FIRST[layout.format] or not (
-        code[1] == "<" or code[1].isalpha()
-    ):
+    if code[0] not in plan.first_codes or not (code[1] == "<" or code[1].isalpha()):
         return None
     countries = _country_fields(specimen)
     sline, sstart, send = layout.issuing_state
@@ -481,11 +491,11 @@ def _read_fast(
         o2line, o2start, o2end = layout.optional_data_2
         optional_2 = lines[o2line][o2start:o2end].strip("<")
     if expiry_known[1] < today:
-        validity = DocumentValidity.EXPIRED
+        validity = _EXPIRED
     elif valid_from is not None and today < valid_from:
-        validity = DocumentValidity.NOT_YET_VALID
+        validity = _NOT_YET_VALID
     else:
-        validity = DocumentValidity.VALID
+        validity = _VALID
     frozen = tuple(lines)
     # Positional arguments: keyword passing costs a third of this function's time.
     return MRZResult(

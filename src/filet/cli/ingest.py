@@ -43,6 +43,7 @@ def ingest(
     """
     from filet.cli.system import _current_sessions
     from filet.passenger import ingest_message
+    from filet.screening import last_record_id, screen_new_records
     from filet.security import SYSTEM
     from filet.store import transaction
 
@@ -67,7 +68,9 @@ def ingest(
             progress.update(task, description=path.name)
             try:
                 with transaction(factory) as session:
+                    since = last_record_id(session)
                     summary = ingest_message(session, path.read_bytes(), str(path), SYSTEM)
+                    totals["screening_hits"] += len(screen_new_records(session, since, SYSTEM))
             except FiletError as error:
                 failures.append({"file": str(path), "error": str(error)})
             else:

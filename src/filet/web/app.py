@@ -27,12 +27,14 @@ from filet.web.api import identity as identity_api
 from filet.web.api import protection as protection_api
 from filet.web.api import research as research_api
 from filet.web.api import risk as risk_api
+from filet.web.api import screening as screening_api
 from filet.web.deps import LoginRequired, principal_if_logged_in
 from filet.web.ui import identity as identity_ui
 from filet.web.ui import pages
 from filet.web.ui import protection as protection_ui
 from filet.web.ui import research as research_ui
 from filet.web.ui import risk as risk_ui
+from filet.web.ui import screening as screening_ui
 from filet.web.ui._render import render
 
 STATIC = Path(__file__).with_name("static")
@@ -45,6 +47,7 @@ API_ROUTERS = [
     risk_api.router,
     identity_api.router,
     research_api.router,
+    screening_api.router,
 ]
 UI_ROUTERS = [
     pages.router,
@@ -52,6 +55,7 @@ UI_ROUTERS = [
     risk_ui.router,
     identity_ui.router,
     research_ui.router,
+    screening_ui.router,
 ]
 
 

@@ -16,6 +16,7 @@ from filet.passenger import (
     request_unmask,
     run_retention,
 )
+from filet.screening import last_record_id, screen_new_records
 from filet.store.schema import RetentionAction
 from filet.web.deps import Principal, app_context, db_session, require
 
@@ -63,7 +64,9 @@ async def receive_message(
     if len(body) > MAX_MESSAGE_BYTES:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "message larger than 50 MB")
     try:
+        since = last_record_id(session)
         summary = ingest_message(session, body, source, principal.actor)
+        screen_new_records(session, since, principal.actor)
     except InputError:
         session.rollback()
         raise

@@ -33,6 +33,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("/protection", N_("Protection cases"), "protection:read"),
     NavItem("/protection/dashboard", N_("Protection dashboard"), "protection:read"),
     NavItem("/protection/providers", N_("Service providers"), "protection:read"),
+    NavItem("/screening/hits", N_("Screening hits"), "hits:review"),
     NavItem("/persons", N_("Persons"), "persons:read"),
     NavItem("/research", N_("Research"), "stats:read"),
     NavItem("/research/builder", N_("Release builder"), "stats:release"),

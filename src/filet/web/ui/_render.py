@@ -38,6 +38,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("/research", N_("Research"), "stats:read"),
     NavItem("/research/builder", N_("Release builder"), "stats:release"),
     NavItem("/research/releases", N_("Releases"), "stats:read"),
+    NavItem("/risk/queue", N_("Risk review"), "hits:review"),
+    NavItem("/risk/rules", N_("Risk rules"), "risk:audit"),
+    NavItem("/risk/audit", N_("Rule fairness"), "risk:audit"),
     NavItem("/admin/users", N_("Users"), "users:manage"),
     NavItem("/audit", N_("Audit log"), "audit:read"),
 ]

@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api/v1/risk", tags=["risk profiles"])
 
 
 def _http(error: FiletError) -> HTTPException:
-    code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    code = 422  # unprocessable content
     if isinstance(error, NotFoundError):
         code = status.HTTP_404_NOT_FOUND
     elif isinstance(error, PermissionDenied):

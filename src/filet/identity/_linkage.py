@@ -127,7 +127,7 @@ def _table(frame: pd.DataFrame, engine: Engine) -> Any:
 def _quiet() -> Iterator[None]:
     splink_logger = logging.getLogger("splink")
     before = splink_logger.level
-    splink_logger.setLevel(logging.WARNING)
+    splink_logger.setLevel(logging.ERROR)
     try:
         yield
     finally:

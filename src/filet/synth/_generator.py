@@ -243,10 +243,6 @@ class WorldGenerator:
 
     # --- people ------------------------------------------------------------------------------------
 
-    def _person(self, nationality: str, kind: str, day: dt.date, **kwargs: object) -> Person:
-        person = self.factory.person(nationality, kind, day, **kwargs)  # type: ignore[arg-type]
-        return person
-
     def _register(
         self, person: Person, *, network: str = "", operation: str = "", group: str = ""
     ) -> None:
@@ -325,7 +321,9 @@ class WorldGenerator:
             return self._land_trip(day, kind)
         if kind == TravellerKind.BUSINESS:
             route = self._air_route(kind)
-            person = self._person(self._route_nationality(route), "business", day, age=(28, 62))
+            person = self.factory.person(
+                self._route_nationality(route), "business", day, age=(28, 62)
+            )
             self.factory.passport(person, day)
             self._register(person)
             trips = rng.randint(1, 6)
@@ -443,7 +441,7 @@ class WorldGenerator:
         nationality = self._route_nationality(route)
         size = min(room, rng.choice((1, 1, 2, 2, 3)))
         group = self._new_group() if size > 1 else ""
-        people = [self._person(nationality, "tourist", day) for _ in range(size)]
+        people = [self.factory.person(nationality, "tourist", day) for _ in range(size)]
         for p in people:
             self.factory.passport(p, day)
             self._register(p, group=group)
@@ -465,13 +463,13 @@ class WorldGenerator:
         route = self._air_route(TravellerKind.FAMILY)
         nationality = self._route_nationality(route)
         group = self._new_group()
-        father = self._person(nationality, "family", day, sex="M", age=(28, 55))
-        mother = self._person(
+        father = self.factory.person(nationality, "family", day, sex="M", age=(28, 55))
+        mother = self.factory.person(
             nationality, "family", day, sex="F", age=(24, 50), culture=father.culture
         )
         family_part = next((p for p in father.parts if p.role == "family"), None)
         if father.culture.structure == "given_family" and family_part is not None:
-            mother = self._person(
+            mother = self.factory.person(
                 nationality,
                 "family",
                 day,
@@ -487,7 +485,7 @@ class WorldGenerator:
         elder = next((p for p in father.parts if p.role == "father"), None)
         for _ in range(min(max(room - 2, 0), rng.randint(1, 4))):
             children.append(
-                self._person(
+                self.factory.person(
                     nationality,
                     "family",
                     day,
@@ -542,8 +540,10 @@ class WorldGenerator:
     def _student(self, day: dt.date, room: int) -> int:
         route = self._air_route(TravellerKind.STUDENT)
         nationality = self._route_nationality(route)
-        student = self._person(nationality, "student", day, age=(18, 27))
-        parent = self._person(nationality, "family", day, age=(45, 65), culture=student.culture)
+        student = self.factory.person(nationality, "student", day, age=(18, 27))
+        parent = self.factory.person(
+            nationality, "family", day, age=(45, 65), culture=student.culture
+        )
         self.factory.passport(student, day)
         self._register(student)
         plan = self._plan(
@@ -561,7 +561,7 @@ class WorldGenerator:
     def _migrant_worker(self, day: dt.date, room: int) -> int:
         route = self._air_route(TravellerKind.WORKER_GROUP)
         nationality = self._route_nationality(route)
-        worker = self._person(nationality, "migrant_worker", day, age=(21, 45))
+        worker = self.factory.person(nationality, "migrant_worker", day, age=(21, 45))
         self.factory.passport(worker, day)
         self._register(worker)
         plan = self._plan(
@@ -599,7 +599,9 @@ class WorldGenerator:
         nationality = nationality or self._route_nationality(route)
         count = rng.randint(*size)
         group = self._new_group()
-        people = [self._person(nationality, kind, day, age=age, sex=sex) for _ in range(count)]
+        people = [
+            self.factory.person(nationality, kind, day, age=age, sex=sex) for _ in range(count)
+        ]
         first_number = ""
         for index, p in enumerate(people):
             if series:
@@ -703,7 +705,7 @@ class WorldGenerator:
             [self.catalogue.routes[s.route] for s in shares], [s.share for s in shares]
         )
         nationality = self._route_nationality(route)
-        person = self._person(nationality, kind.value, day, age=(25, 65))
+        person = self.factory.person(nationality, kind.value, day, age=(25, 65))
         self.factory.passport(person, day)
         self._register(person)
         plate = f"{route.point[:2]}{stable(person.person_id) % 10**6:06d}"
@@ -778,7 +780,7 @@ class WorldGenerator:
         for _ in range(op.migrants):
             nationality = _pick(rng, op.route.nationalities)
             child = rng.random() < self.scenario.smuggling.child_rate
-            person = self._person(
+            person = self.factory.person(
                 nationality,
                 "smuggled_migrant",
                 op.day,
@@ -891,7 +893,7 @@ class WorldGenerator:
                 donor, doc, uses = reusable[0]
                 net.donor_documents.remove(reusable[0])
             else:
-                donor = self._person(
+                donor = self.factory.person(
                     rng.choice(("D", "SWE", "NLD", "GBR")),
                     "document_donor",
                     op.day,
@@ -1364,7 +1366,9 @@ class WorldGenerator:
             kind = rng.choice(("call", "payment", "meeting"))
             a, b = rng.sample(net.members, k=2)
             if false:
-                stranger = self._person(_pick(rng, op.route.nationalities), "unrelated", op.day)
+                stranger = self.factory.person(
+                    _pick(rng, op.route.nationalities), "unrelated", op.day
+                )
                 self._register(stranger)
                 b = Facilitator(stranger, "none")
             source = rng.choice("ABC" if not false else "BCX")
@@ -1622,7 +1626,7 @@ class WorldGenerator:
         common = self.scenario.watchlist.unrelated_entries
         nationalities = sorted({c for n in networks for r in n.routes for c, _ in r.nationalities})
         for _ in range(common):
-            person = self._person(rng.choice(nationalities), "listed_only", self.start)
+            person = self.factory.person(rng.choice(nationalities), "listed_only", self.start)
             self._register(person)
             entries.append((person, "unrelated", "wanted for an offence unrelated to smuggling"))
         for index, (person, relation, reason) in enumerate(entries, start=1):
@@ -1668,7 +1672,9 @@ class WorldGenerator:
         for _ in range(
             max(1, int(self.counts["travellers"] * self.scenario.lost_stolen.lost_rate))
         ):
-            person = self._person(rng.choice(nationalities), "lost_document_holder", self.start)
+            person = self.factory.person(
+                rng.choice(nationalities), "lost_document_holder", self.start
+            )
             doc = self.factory.passport(person, self.start)
             self._register(person)
             reported_on = self.start - dt.timedelta(days=rng.randint(1, 400))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 
 from filet.synth._catalogue import Catalogue, Culture, NameEntry
 
@@ -124,8 +126,12 @@ def document_name(culture: Culture, parts: tuple[NamePart, ...], single: bool) -
 
 def _zipf_pick(rng: random.Random, entries: tuple[NameEntry, ...]) -> NameEntry:
     """Common names first: weight 1/(rank+1), so a few names are shared by many people."""
-    weights = [1.0 / (rank + 1) for rank in range(len(entries))]
-    return rng.choices(entries, weights=weights)[0]
+    return rng.choices(entries, cum_weights=_zipf_cumulative(len(entries)))[0]
+
+
+@lru_cache(maxsize=64)
+def _zipf_cumulative(size: int) -> tuple[float, ...]:
+    return tuple(accumulate(1.0 / (rank + 1) for rank in range(size)))
 
 
 def _spelling(rng: random.Random, entry: NameEntry) -> int:

@@ -489,7 +489,7 @@ class TravelBook:
             birth_date=birth,
             sex=sex,
             nationality=nationality,
-            document=_document(doc),
+            document=crossing_document(doc),
             officer_id=p.entry_officer or f"{point}-{stable(p.identity.person_id) % 40 + 1:03d}",
             decision=decision,
             decision_reasons=list(reasons),
@@ -503,7 +503,8 @@ def _ssr_text(name: str) -> str:
     return " ".join(name.replace("/", " ").upper().split())
 
 
-def _document(doc: TravelDocumentRecord | None) -> TravelDocument | None:
+def crossing_document(doc: TravelDocumentRecord | None) -> TravelDocument | None:
+    """The passenger-model document for a world document (``None`` when nothing is presented)."""
     if doc is None:
         return None
     return TravelDocument(
@@ -513,8 +514,3 @@ def _document(doc: TravelDocumentRecord | None) -> TravelDocument | None:
         expiry=doc.expiry,
         issue_date=doc.issue_date,
     )
-
-
-def crossing_document(doc: TravelDocumentRecord | None) -> TravelDocument | None:
-    """The passenger-model document for a world document (``None`` when nothing is presented)."""
-    return _document(doc)

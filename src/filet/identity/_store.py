@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -116,26 +116,32 @@ def _assign_persons(
 
 
 def _store_links(
-    session: Session, pairs: Iterable[ScoredPair], accepted: set[tuple[str, str]], version: str
+    session: Session, pairs: list[ScoredPair], accepted: set[tuple[str, str]], version: str
 ) -> int:
-    count = 0
+    involved = {int(record) for pair in pairs for record in (pair.record_a, pair.record_b)}
+    existing: dict[tuple[int, int], IdentityLink] = {}
+    for chunk in _chunks(sorted(involved), 500):
+        for link in session.scalars(
+            select(IdentityLink).where(IdentityLink.record_a_id.in_(chunk))
+        ):
+            existing[(link.record_a_id, link.record_b_id)] = link
     for pair in pairs:
         first, second = sorted((int(pair.record_a), int(pair.record_b)))
-        existing = session.scalars(
-            select(IdentityLink).where(
-                IdentityLink.record_a_id == first, IdentityLink.record_b_id == second
-            )
-        ).one_or_none()
-        link = existing or IdentityLink(record_a_id=first, record_b_id=second)
+        found = existing.get((first, second))
+        link = found or IdentityLink(record_a_id=first, record_b_id=second)
+        if found is None:
+            session.add(link)
         link.match_weight = pair.match_weight
         link.match_probability = pair.match_probability
         link.explanation = pair.explanation.to_json()
         link.accepted = (pair.record_a, pair.record_b) in accepted
         link.model_version = version
-        if existing is None:
-            session.add(link)
-        count += 1
-    return count
+    return len(pairs)
+
+
+def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _accepted(resolution: Resolution) -> set[tuple[str, str]]:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import numpy.typing as npt
 
+from filet.names import name_keys
 from filet.screening._model import ListedPerson, ScreeningMatch, Traveller, normalise_document
 from filet.screening._score import (
     PartialDate,
@@ -53,7 +54,7 @@ class WatchlistIndex:
             self.entries.append(prepared)
             keys: set[str] = set()
             for name in prepared.names:
-                keys.update(name.keys())
+                keys.update(name_keys(name))
             if prepared.document:
                 keys.add("d:" + prepared.document)
             for key in keys:
@@ -67,26 +68,31 @@ class WatchlistIndex:
 
     def candidates(self, traveller: PreparedTraveller) -> list[int]:
         """Positions of the entries worth scoring for this traveller."""
-        keys = set(traveller.name.keys())
         found: set[int] = set()
         if traveller.document:
             block = self._blocks.get("d:" + traveller.document)
             if block is not None:
                 found.update(block.tolist())
-        common: list[npt.NDArray[np.int32]] = []
-        for key in keys:
+        for key in name_keys(traveller.name):
             block = self._blocks.get(key)
-            if block is None:
-                continue
-            if len(block) <= self.block_cap:
+            if block is not None and len(block) <= self.block_cap:
                 found.update(block.tolist())
-            else:
-                common.append(block)
-        if len(common) >= 2:
-            values, counts = np.unique(np.concatenate(common), return_counts=True)
-            shared = values[counts >= 2]
-            if len(shared) > 0:
-                found.update(shared.tolist())
+        # Entries sharing common keys with two different parts of the name (Mohammed + Ali).
+        per_part: list[npt.NDArray[np.int32]] = []
+        for part in traveller.name.names:
+            if part.is_initial:
+                continue
+            keys = {f"k:{k}" for k in part.keys if len(k) >= 2} | {f"g:{s}" for s in part.symbols}
+            big = [
+                b
+                for k in keys
+                if (b := self._blocks.get(k)) is not None and len(b) > self.block_cap
+            ]
+            if big:
+                per_part.append(np.unique(np.concatenate(big)))
+        if len(per_part) >= 2:
+            values, counts = np.unique(np.concatenate(per_part), return_counts=True)
+            found.update(values[counts >= 2].tolist())
         return sorted(found)
 
     def _score(self, prepared: PreparedTraveller, threshold: float) -> list[ScreeningMatch]:

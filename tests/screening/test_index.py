@@ -1,0 +1,128 @@
+"""The index: online and batch paths give the same scores, and retrieval misses nothing that
+scoring every entry would have found."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from filet.screening import (
+    ListedPerson,
+    ScreeningSettings,
+    Traveller,
+    WatchlistIndex,
+    score_traveller,
+)
+
+GIVEN = [
+    "محمد",
+    "Ahmed",
+    "ተስፋዬ",
+    "Olena",
+    "Gholam",
+    "Yonas",
+    "Hussein",
+    "Abdul Aziz",
+    "Dawit",
+    "Fatima",
+]
+FAMILY = [
+    "عبد الرحمن",
+    "Gebremedhin",
+    "Шевченко",
+    "Ahmadi",
+    "Haile",
+    "Farah",
+    "Rahimi",
+    "Kidane",
+    "Nouri",
+    "Osman",
+]
+TRAVELLER_NAMES = [
+    ("ABDELRAHMAN", "MOHAMED"),
+    ("GEBREMEDHIN", "TESFAY"),
+    ("SHEVCHENKO", "ELENA"),
+    ("AHMADI", "GHOLAM"),
+    ("HAILE", "YONAS"),
+    ("FARAH", "HUSSEIN"),
+    ("RAHIMI", "ABDULAZIZ"),
+    ("NOVAK", "PETR"),
+    ("KIDANE", "DAWIT"),
+    ("OSMAN", "FATIMA"),
+]
+
+
+def _entries() -> list[ListedPerson]:
+    rng = random.Random(7)
+    entries = []
+    for number, (given, family) in enumerate(itertools.product(GIVEN, FAMILY)):
+        entries.append(
+            ListedPerson(
+                "list",
+                f"E{number}",
+                f"{given} {family}",
+                birth_date=f"{rng.randint(1960, 2000)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                document_number=f"P{number:07d}",
+            )
+        )
+    return entries
+
+
+def _travellers() -> list[Traveller]:
+    rng = random.Random(11)
+    travellers = []
+    for number, (surname, given) in enumerate(TRAVELLER_NAMES * 3):
+        travellers.append(
+            Traveller(
+                f"T{number}",
+                surname=surname,
+                given_names=given,
+                birth_date=f"{rng.randint(1960, 2000)}" if number % 2 else None,
+                document_number="P0000042" if number == 5 else None,
+            )
+        )
+    return travellers
+
+
+def test_online_and_batch_give_the_same_scores_and_retrieval_misses_nothing() -> None:
+    settings = ScreeningSettings()
+    entries = _entries()
+    index = WatchlistIndex(entries, settings)
+    travellers = _travellers()
+    batch = {
+        t.traveller_id: [(m.entry.entry_key, m.score) for m in found]
+        for t, found in index.screen_many(travellers, 0.5)
+    }
+    found_any = 0
+    for traveller in travellers:
+        online = [(m.entry.entry_key, m.score) for m in index.screen(traveller, 0.5)]
+        assert online == batch[traveller.traveller_id]
+        exhaustive = sorted(
+            (
+                (e.entry_key, m.score)
+                for e in entries
+                if (m := score_traveller(traveller, e, settings)).score >= settings.review_threshold
+            ),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
+        reviewed = [pair for pair in online if pair[1] >= settings.review_threshold]
+        assert sorted(reviewed) == sorted(exhaustive), traveller
+        found_any += bool(reviewed)
+    assert found_any >= 20
+
+
+def test_a_document_number_alone_retrieves_its_entry() -> None:
+    index = WatchlistIndex(_entries(), ScreeningSettings())
+    matches = index.screen(
+        Traveller("t", surname="NOVAK", given_names="PETR", document_number="p 0000042")
+    )
+    assert [m.entry.entry_key for m in matches] == ["E42"]
+
+
+def test_common_keys_alone_do_not_retrieve_everyone() -> None:
+    entries = [ListedPerson("l", f"E{i}", f"Mohammed Rarename{i}x{i * 7}") for i in range(50)]
+    index = WatchlistIndex(entries, ScreeningSettings(), block_cap=10)
+    prepared = __import__(
+        "filet.screening._score", fromlist=["prepare_traveller"]
+    ).prepare_traveller(Traveller("t", full_name="Mohamed Ali"))
+    assert index.candidates(prepared) == []

@@ -255,3 +255,32 @@ def risk_audit(
     console.print(groups)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}")
+
+
+@risk_app.command("evaluate")
+def risk_evaluate(
+    truth: Path = typer.Argument(
+        ..., help="The truth/ folder of a synthetic world.", exists=True, file_okay=False
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Precision and recall of flagged bookings and travellers against synthetic ground truth."""
+    from filet.cli.system import _current_sessions
+    from filet.risk import detections_as_json, evaluate_against_truth
+
+    with _current_sessions()() as session:
+        found = evaluate_against_truth(session, truth)
+    if as_json:
+        typer.echo(json.dumps(detections_as_json(found), indent=2))
+        return
+    table = Table("target", "positives", "flagged", "true positives", "precision", "recall")
+    for name, d in found.items():
+        table.add_row(
+            name,
+            str(d.positives),
+            str(d.flagged),
+            str(d.true_positives),
+            _fmt(d.precision),
+            _fmt(d.recall),
+        )
+    console.print(table)

@@ -22,6 +22,7 @@ from filet.risk._assess import (
 )
 from filet.risk._batch import DUCKDB, SPARK, Dialect, batch_features
 from filet.risk._catalogue import Feature, FeatureCatalogue, Target, feature_catalogue
+from filet.risk._evaluate import Detection, detections_as_json, evaluate_against_truth
 from filet.risk._fairness import AuditReport, GroupMetrics, RuleMetrics, audit, wilson
 from filet.risk._library import (
     RuleVersion,
@@ -59,6 +60,7 @@ __all__ = [
     "Assessment",
     "AuditReport",
     "CheckedRule",
+    "Detection",
     "Dialect",
     "Feature",
     "FeatureCatalogue",
@@ -84,6 +86,8 @@ __all__ = [
     "booking_features",
     "check_rule",
     "crossing_features",
+    "detections_as_json",
+    "evaluate_against_truth",
     "feature_catalogue",
     "import_rules",
     "in_control_sample",

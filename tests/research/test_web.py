@@ -89,7 +89,8 @@ def test_release_builder_shows_suppression_and_records_a_release(site: Site) -> 
         "/research/builder", params={"topic": "crossings", "by": "nationality,route"}
     )
     assert preview.status_code == 200
-    assert "suppressed_primary" in preview.text
+    assert "suppressed (primary)" in preview.text
+    assert 'data-status="suppressed_primary"' in preview.text
     assert "fewer than the minimum cell size" in preview.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', preview.text)
     assert csrf

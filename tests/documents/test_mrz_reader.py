@@ -146,8 +146,10 @@ def test_tolerates_a_list_of_untidy_lines() -> None:
         ("P<UTOERIKSSON", 1, 14, "one line of 13 characters"),
         ((specimens.TD3[0], specimens.TD3[1][:40]), 2, 41, "line 2 has 40 characters"),
         ((specimens.TD3[0], specimens.TD3[1].replace("<", "«", 1)), 2, 38, "found '«'"),
-        ((specimens.TD1[0], specimens.TD1[1]), 1, 31, "line 1 has 30 characters"),
+        ((specimens.TD2[0], specimens.TD3[1]), 2, 37, "line 2 has 44 characters"),
         ((*specimens.TD2, specimens.TD2[1], specimens.TD2[1]), 4, None, "4 lines"),
+        ((*specimens.TD3, specimens.TD3[1]), 3, None, "expected 2 lines"),
+        (specimens.TD1[:2], 3, None, "expected 3 lines"),
     ],
 )
 def test_unusable_input_names_line_and_position(

@@ -152,6 +152,14 @@ def _select_layout(lines: list[str], fmt: MRZFormat | None) -> Layout:
                 raise InputError(
                     f"{count} lines: expected {_SHAPE_HELP}", Place(line=min(count, 4))
                 )
+            lines_for_width = [c for (c, w) in SHAPES if w == width]
+            if lines_for_width:
+                expected = lines_for_width[0]
+                raise InputError(
+                    f"{count} lines of {width} characters: expected {expected} lines "
+                    f"(an MRZ with lines of {width} characters has {expected})",
+                    Place(line=count + 1 if count < expected else expected + 1),
+                )
             widths = [w for (c, w) in SHAPES if c == count]
             raise InputError(
                 f"line 1 has {width} characters: expected {_SHAPE_HELP}",

@@ -270,10 +270,19 @@ class WorldGenerator:
     def _locator(self) -> str:
         return self.book.new_locator(self.rng_records.getrandbits(40))
 
-    def _passenger(self, person: Person, *, strength: float = 0.3, **kwargs: object) -> Passenger:
+    def _passenger(
+        self, person: Person, *, strength: float = 0.3, child: bool = False
+    ) -> Passenger:
+        """The person as a booking holds them: a variant of the name and, now and then, a birth
+        date with day and month swapped by the agent."""
         surname, given, applied = self.factory.variant_name(
             person, strength=strength, rng=self.rng_records
         )
+        booked_birth = None
+        born = person.document_birth_date
+        if self.rng_records.random() < strength * 0.1 and born.day <= 12 and born.day != born.month:
+            booked_birth = dt.date(born.year, born.day, born.month)
+            applied.append("day_month_swapped")
         return Passenger(
             identity=person,
             physical=person,
@@ -281,7 +290,8 @@ class WorldGenerator:
             booked_surname=surname,
             booked_given=given,
             booked_variations=tuple(applied),
-            **kwargs,  # type: ignore[arg-type]
+            booked_birth=booked_birth,
+            child=child,
         )
 
     def _route(self, routes: list[Route], weights: list[float]) -> Route:
@@ -766,7 +776,11 @@ class WorldGenerator:
             companions_ref=companions or None,
         )
         truth = RecordTruth(
-            identity, p.physical.person_id, p.operation_id, p.group_id, p.booked_variations
+            identity,
+            p.physical.person_id,
+            p.operation_id,
+            p.group_id,
+            () if doc is not None else p.booked_variations,
         )
         documents = (doc,) if doc is not None else ()
         if when.date() < self.end:
@@ -1270,7 +1284,7 @@ class WorldGenerator:
                 continue
             self.counts["debriefings"] += 1
             item_id = f"DEB{self.counts['debriefings']:07d}"
-            surname, given, _ = self.factory.variant_name(migrant, strength=0.4, rng=rng)
+            surname, given, stated = self.factory.variant_name(migrant, strength=0.4, rng=rng)
             smugglers = []
             for member in rng.sample(net.members, k=min(3, len(net.members))):
                 if member.role in ("corrupt_official",):
@@ -1341,7 +1355,7 @@ class WorldGenerator:
                 migrant.person_id,
                 op.operation_id,
                 "",
-                "",
+                ";".join(stated),
             )
 
     def _route_places(self, route: Route) -> list[str]:
@@ -1716,8 +1730,9 @@ class WorldGenerator:
         self.counts["watchlist"] += 1
         if rng.random() < 0.3:
             name = person.native_name
+            listed = ["original_script"]
         else:
-            surname, given, _ = self.factory.variant_name(person, strength=0.5, rng=rng)
+            surname, given, listed = self.factory.variant_name(person, strength=0.5, rng=rng)
             name = f"{given} {surname}".strip()
         aliases = []
         for _ in range(rng.randint(0, 2)):
@@ -1726,7 +1741,7 @@ class WorldGenerator:
         if rng.random() < 0.3:
             aliases.append(f"Abu {person.parts[-1].latin}")
         aliases = [a for a in dict.fromkeys(aliases) if a != name]
-        birth, _ = self.factory.variant_birth_date(person, strength=0.6, rng=rng)
+        birth, birth_variations = self.factory.variant_birth_date(person, strength=0.6, rng=rng)
         document = person.passport.number if person.passport and rng.random() < 0.3 else ""
         nationality = person.nationality
         self.out.watchlist.writerow(
@@ -1767,7 +1782,7 @@ class WorldGenerator:
             person.person_id,
             "",
             "",
-            "",
+            ";".join([*listed, *birth_variations]),
         )
 
     def _write_manifest(self, networks: list[Network], operations: list[Operation]) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from filet.passenger import (
     Agency,
@@ -62,6 +62,7 @@ class Passenger:
     booked_given: str
     booked_variations: tuple[str, ...]
     visa: TravelDocumentRecord | None = None
+    booked_birth: dt.date | None = None
     operation_id: str = ""
     group_id: str = ""
     no_show_legs: frozenset[int] = frozenset()
@@ -241,6 +242,8 @@ class TravelBook:
         booking = self._pnr(plan, legs)
         truths = [p.truth() for p in plan.passengers]
         api_names = [self._api_name(p) for p in plan.passengers]
+        # API data come from the document, so they carry none of the booking's name variations.
+        api_truths = [replace(t, variations=()) for t in truths]
         for index, load in enumerate(legs):
             itinerary = booking.itinerary[index]
             seats: list[str] = []
@@ -261,7 +264,7 @@ class TravelBook:
                     )
                 if self.is_reported(load):
                     traveller = self._api(passenger, load, booking, seat, api_names[ref - 1])
-                    load.api.append((traveller, truths[ref - 1]))
+                    load.api.append((traveller, api_truths[ref - 1]))
             if self.is_reported(load):
                 load.bookings[booking.record_locator] = (booking, truths)
         if crossings:
@@ -282,7 +285,7 @@ class TravelBook:
                         issuing_state=doc.issuing_state,
                         number=doc.number,
                         nationality=doc.nationality,
-                        birth_date=doc.birth_date,
+                        birth_date=p.booked_birth or doc.birth_date,
                         sex=doc.sex,
                         expiry=doc.expiry,
                         surname=_ssr_text(p.booked_surname),

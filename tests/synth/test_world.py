@@ -4,6 +4,7 @@ documented, and the truth is consistent with the files it describes. All on the 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import subprocess
@@ -321,3 +322,30 @@ def test_cli_generates_a_world_and_prints_json(tmp_path: Path) -> None:
     assert summary["scenario"] == "tiny"
     assert summary["flights"] > 0
     assert (out / "truth" / "records.csv").is_file()
+
+
+def test_smuggled_children_and_aggravated_cases_are_marked_vulnerable(
+    world: tuple[Path, SynthSummary],
+) -> None:
+    root, _ = world
+    operations = {o["operation_id"]: o for o in _rows(root / "truth/operations.csv")}
+    vulnerable = {
+        r["person_id"]: set(r["reasons"].split(";")) for r in _rows(root / "truth/vulnerable.csv")
+    }
+    children = 0
+    for person in _rows(root / "truth/persons.csv"):
+        if person["kind"] != "smuggled_migrant":
+            continue
+        op = operations[person["operation_id"]]
+        born = dt.date.fromisoformat(person["birth_date"])
+        day = dt.date.fromisoformat(op["date"])
+        age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        reasons = vulnerable.get(person["person_id"], set())
+        if age < 18:
+            children += 1
+            assert "child" in reasons, person
+        if op["aggravation"]:
+            assert op["aggravation"] in reasons
+        if op["trafficking"] == "1":
+            assert "trafficking_indicators" in reasons
+    assert children > 0

@@ -1460,7 +1460,8 @@ class WorldGenerator:
             loads = self.book.flights.pop(day)
             for key in sorted(loads):
                 load = loads[key]
-                if self.book.is_reported(load):
+                # A flight looked at for a connection that was too short may carry nobody.
+                if self.book.is_reported(load) and (load.api or load.bookings):
                     self._write_flight(load)
         for day in sorted(d for d in self.book.crossings if d < before):
             pending = sorted(

@@ -115,6 +115,24 @@ def test_noisy_tables_still_meet_the_threshold_and_add_up(
     assert all(v % 5 == 0 for v in shown)
 
 
+def test_sensitivity_follows_the_contribution_bound(
+    world: sessionmaker[Session], research_settings: Settings
+) -> None:
+    with transaction(world) as session:
+        row = release(
+            session,
+            "deaths_missing",
+            ["outcome"],
+            Period(),
+            research_settings,
+            SYSTEM,
+            noise=NoiseSpec(epsilon=0.5),
+        )
+    dp = row.parameters["differential_privacy"]
+    assert dp["sensitivity"] == 200  # up to 100 dead and 100 missing per incident
+    assert row.dataset == "migrant_incidents"
+
+
 def test_bad_noise_parameters_are_refused(
     world: sessionmaker[Session], research_settings: Settings
 ) -> None:

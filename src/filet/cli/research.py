@@ -102,7 +102,19 @@ def stats(
         table = compute(session, topic, _dims(by), _period(start, end), settings)
     fmt = "json" if as_json else fmt
     if fmt == "table":
-        _print_cells(table.rows(), f"{table.topic.title} ({table.topic.measure})")
+        short = {
+            "published": "",
+            "suppressed_primary": "primary",
+            "suppressed_secondary": "complementary",
+        }
+        rows = [
+            {
+                **{k: v for k, v in row.items() if k not in ("status", "reason")},
+                "suppressed": short[row["status"]],
+            }
+            for row in table.rows()
+        ]
+        _print_cells(rows, f"{table.topic.title} ({table.topic.measure})")
         console.print(
             f"minimum cell {table.parameters['min_cell']}, rounded to {table.parameters['rounding_base']}; "
             f"suppressed: {table.parameters['suppressed_primary']} primary, "

@@ -43,6 +43,7 @@ class Topic:
     sdg_targets: tuple[str, ...]
     kind: str = "count"  # count | distribution
     contribution_bound: int = 1
+    rows_per_record: int = 1
 
     def goals(self) -> dict[str, list[str]]:
         catalogue = goals()
@@ -94,6 +95,7 @@ def topics() -> dict[str, Topic]:
             sdg_targets=tuple(str(t) for t in value["sdg_targets"]),
             kind=str(value.get("kind", "count")),
             contribution_bound=int(value.get("contribution_bound", 1)),
+            rows_per_record=int(value.get("rows_per_record", 1)),
         )
         unknown = [d for d in topic.dimensions if d not in known]
         unknown += [str(n) for n in topic.gcm_objectives if n not in catalogue["gcm_objectives"]]

@@ -199,7 +199,7 @@ def _build(
         "unit": chosen.unit,
         "dataset": chosen.dataset,
         "settings_version": settings.version,
-        "complementary_suppression": "two per line to a fixed point, audited by null space and "
+        "complementary_suppression": "two per line to a fixed point, audited by elimination and "
         "non-negative bounds",
     }
     if noise is not None and chosen.kind == "distribution":
@@ -214,8 +214,7 @@ def _build(
         template = build_cube(finest, dims, categories)
         cells_index = list(itertools.product(*(range(len(c)) for c in categories)))
         values = [int(template.true[i]) for i in cells_index]
-        rows_per_record = 2 if chosen.source == "deaths_missing" else 1
-        sensitivity = chosen.contribution_bound * rows_per_record
+        sensitivity = chosen.contribution_bound * chosen.rows_per_record
         noisy, scale = noisy_counts(values, noise, sensitivity)
         finest = [
             (tuple(categories[d][i[d]] for d in range(len(dims))), float(max(v, 0)))
@@ -395,6 +394,9 @@ def export(output: dict[str, Any], parameters: dict[str, Any], fmt: str) -> byte
             indent=2,
         ).encode()
     frame = pd.DataFrame(rows)
+    for column in ("count", "median", "q1", "q3"):
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")
     if fmt == "csv":
         header = "".join(
             f"# {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in parameters.items()

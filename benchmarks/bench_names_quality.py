@@ -66,11 +66,6 @@ class Pair:
     culture: str
 
 
-def _name(given: list[str], family: list[str], pick: Callable[[list[str]], str], swap: bool) -> str:
-    first, last = pick(given), pick(family)
-    return f"{last} {first}" if swap else f"{first} {last}"
-
-
 def _culture_pairs(path: Path, count: int, rng: random.Random) -> list[Pair]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     culture = data["culture"]
@@ -100,17 +95,14 @@ def _culture_pairs(path: Path, count: int, rng: random.Random) -> list[Pair]:
             a, b = roman, roman
         if rng.random() < 0.5:
             a, b = b, a
-        query = _name([*g], [*f], lambda e: a(e), False)
+        query = f"{a(g)} {a(f)}"
         # the same person, maybe another romanisation, maybe family first
         pairs.append(
             Pair(query, f"{b(f)} {b(g)}" if swap else f"{b(g)} {b(f)}", "match", script, culture)
         )
         other_f = rng.choice([e for e in family if e != f and e != g])
         other_g = rng.choice([e for e in given if e != g and e != f])
-        if rng.random() < 0.5:
-            near = f"{b(g)} {b(other_f)}"
-        else:
-            near = f"{b(other_g)} {b(f)}"
+        near = f"{b(g)} {b(other_f)}" if rng.random() < 0.5 else f"{b(other_g)} {b(f)}"
         pairs.append(Pair(query, near, "near", script, culture))
         third_f = rng.choice([e for e in family if e not in (f, g)])
         pairs.append(Pair(query, f"{b(other_g)} {b(third_f)}", "non", script, culture))
@@ -128,7 +120,7 @@ def _group_pairs(script: str, pattern: str, count: int, rng: random.Random) -> l
     ]
     pairs: list[Pair] = []
     for _ in range(count):
-        (n1, l1), (n2, l2), (n3, l3), (n4, l4) = rng.sample(usable, 4)
+        (n1, l1), (n2, l2), (_, l3), (_, l4) = rng.sample(usable, 4)
         query = f"{rng.choice(n1)} {rng.choice(n2)}"
         pairs.append(
             Pair(query, f"{rng.choice(l1)} {rng.choice(l2)}", "match", script, script.lower())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -184,3 +186,27 @@ def test_blocking_keys_of_common_values_are_capped() -> None:
     assert prepared["b_name"].iloc[:6].isna().all()
     assert prepared["b_name"].iloc[6] is not None
     assert prepared["b_birth_date"].isna().all()
+
+
+def test_feature_cache_keeps_unchanged_records_and_redoes_changed_ones(tmp_path: Path) -> None:
+    cache = tmp_path / "features.parquet"
+    frame = records(
+        {"record_id": "k1", "full_name": "ተስፋዬ ገብረመድህን", "birth_date": "1992-06-14"},
+        {"record_id": "k2", "full_name": "Selam Tekle", "birth_date": "1996"},
+    )
+    first = prepare_records(frame, max_block_size=300, rare_name_bits=12.0, cache=cache)
+    assert cache.exists()
+    # Mark the cached row of k1: a second run must read it back rather than analyse k1 again.
+    stored = pd.read_parquet(cache)
+    stored.loc[stored["unique_id"] == "k1", "name_latin"] = "from the cache"
+    stored.to_parquet(cache, index=False)
+    frame.loc[1, "full_name"] = "Selam Tekle Berhe"  # k2 changed: analysed again
+    second = prepare_records(frame, max_block_size=300, rare_name_bits=12.0, cache=cache)
+    latin = dict(zip(second["unique_id"], second["name_latin"], strict=True))
+    assert latin["k1"] == "from the cache"
+    assert latin["k2"] == "berhe selam tekle"
+    assert (
+        second.set_index("unique_id").loc["k1", "name_tokens"]
+        == first.set_index("unique_id").loc["k1", "name_tokens"]
+    )
+    assert len(pd.read_parquet(cache)) == 2

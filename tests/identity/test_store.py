@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -162,9 +163,11 @@ def test_same_judgement_merges_persons(sessions: sessionmaker[Session]) -> None:
         assert len(set(_persons(session).values())) == 1
 
 
-def test_incremental_run_links_only_new_records(sessions: sessionmaker[Session]) -> None:
+def test_incremental_run_links_only_new_records(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
     _ids, _, _ = _store(sessions)
-    resolver = IdentityResolver(threshold=0.95)
+    resolver = IdentityResolver(threshold=0.95, feature_cache=tmp_path / "features.parquet")
     with transaction(sessions) as session:
         resolve_store(session, resolver)
         person = _persons(session)["A1"]

@@ -93,6 +93,9 @@ def resolve(
         settings=settings,
         threshold=threshold,
     )
+    # The store's records keep their analysed features between runs (incremental runs analyse
+    # only the new records).
+    feature_cache = settings.data_dir / "identity" / "features.parquet"
     if input_path is not None:
         if out is None:
             raise InputError("--input needs --out (the clusters CSV to write)", Place(field="out"))
@@ -129,13 +132,15 @@ def resolve(
         from filet.store import transaction
 
         with transaction(_current_sessions()) as session:
-            if train:
-                resolver = IdentityResolver(
-                    resolver.train(store_records(session), source="store"),
-                    engine=resolver.engine,
-                    settings=settings,
-                    threshold=threshold,
-                )
+            resolver = IdentityResolver(
+                resolver.train(store_records(session), source="store")
+                if train
+                else resolver.parameters,
+                engine=resolver.engine,
+                settings=settings,
+                threshold=threshold,
+                feature_cache=feature_cache,
+            )
             run = resolve_store(session, resolver, incremental=incremental, actor=SYSTEM)
         summary = {
             "records": run.records,

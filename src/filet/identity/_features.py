@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -53,6 +55,9 @@ BLOCKING_KEYS = (
     "b_phone",
     "b_email",
 )
+
+#: Changes when the features are computed differently (cached features are then recomputed).
+FEATURE_VERSION = "features-1"
 
 #: The prepared columns (before the blocking keys).
 FEATURE_COLUMNS = (
@@ -191,14 +196,62 @@ def _analyse_record(record: Mapping[str, object]) -> AnalysedName | None:
 
 
 def prepare_records(
-    records: pd.DataFrame, *, max_block_size: int, rare_name_bits: float
+    records: pd.DataFrame,
+    *,
+    max_block_size: int,
+    rare_name_bits: float,
+    cache: Path | None = None,
 ) -> pd.DataFrame:
     """The linkage table of ``records`` (a frame with ``record_id`` and any of RECORD_FIELDS).
 
     Blocking keys shared by more than ``max_block_size`` records are dropped for those records
     (they would compare every holder of a common name with every other); the other keys still
     bring the true matches together.
+
+    With ``cache`` (a Parquet file), features of records whose fields have not changed since the
+    last run are read back instead of analysed again, and the file is brought up to date: an
+    incremental run then analyses only the new records.
     """
+    if cache is None:
+        return add_blocking_keys(_features_of(records, rare_name_bits), max_block_size)
+    fingerprints = _fingerprints(records, rare_name_bits)
+    stored = pd.DataFrame(columns=[*FEATURE_COLUMNS, "fingerprint"])
+    if cache.exists():
+        stored = pd.read_parquet(cache)
+    known = stored.merge(
+        pd.DataFrame({"unique_id": records["record_id"].astype(str), "fingerprint": fingerprints}),
+        on=["unique_id", "fingerprint"],
+    )
+    missing = records[~records["record_id"].astype(str).isin(known["unique_id"])]
+    fresh = _features_of(missing, rare_name_bits).assign(
+        fingerprint=fingerprints[missing.index].to_numpy()
+    )
+    frame = pd.concat([known, fresh], ignore_index=True) if len(known) else fresh
+    if len(fresh):
+        kept = stored[~stored["unique_id"].isin(fresh["unique_id"])]
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(".tmp")
+        (pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh).to_parquet(
+            temporary, index=False
+        )
+        temporary.replace(cache)
+    frame = frame.drop(columns=["fingerprint"])
+    frame["name_tokens"] = frame["name_tokens"].map(
+        lambda tokens: list(tokens) if tokens is not None and len(tokens) else None
+    )
+    frame = frame.astype(object).where(frame.notna(), None)
+    return add_blocking_keys(frame, max_block_size)
+
+
+def _fingerprints(records: pd.DataFrame, rare_name_bits: float) -> pd.Series:
+    """A hash of each record's fields and of what its features depend on."""
+    fields = records.reindex(columns=list(RECORD_FIELDS)).astype("string").fillna("\x00")
+    hashed = pd.util.hash_pandas_object(fields, index=False)
+    salt = zlib.crc32(f"{FEATURE_VERSION}:{rare_name_bits}".encode())
+    return (hashed.astype("uint64") ^ salt).astype("string")
+
+
+def _features_of(records: pd.DataFrame, rare_name_bits: float) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     name_cache: dict[tuple[str | None, str | None, str | None], NameFeatures] = {}
     for record in records.to_dict("records"):
@@ -244,8 +297,7 @@ def prepare_records(
                 "last_token": features.tokens[-1] if len(features.tokens) > 1 else None,
             }
         )
-    frame = pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
-    return add_blocking_keys(frame, max_block_size)
+    return pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
 
 
 def _joined(*columns: pd.Series) -> pd.Series:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -41,7 +42,8 @@ class IdentityResolver:
     """Resolves identity records into persons with the filet model on one engine.
 
     ``records`` frames have a ``record_id`` column and any of the record fields
-    (:data:`filet.identity.RECORD_FIELDS`).
+    (:data:`filet.identity.RECORD_FIELDS`). With ``feature_cache`` (a Parquet file) the analysed
+    features of unchanged records are kept between runs.
     """
 
     def __init__(
@@ -51,7 +53,9 @@ class IdentityResolver:
         engine: Engine = "duckdb",
         settings: Settings | None = None,
         threshold: float | None = None,
+        feature_cache: Path | None = None,
     ) -> None:
+        self.feature_cache = feature_cache
         self.settings = settings or get_settings()
         self.parameters = parameters or ModelParameters.default()
         self.engine: Engine = engine
@@ -66,6 +70,7 @@ class IdentityResolver:
             records,
             max_block_size=self.settings.identity_max_block_size,
             rare_name_bits=self.settings.identity_rare_name_bits,
+            cache=self.feature_cache,
         )
 
     def resolve(self, records: pd.DataFrame, judgements: Iterable[Judgement] = ()) -> Resolution:

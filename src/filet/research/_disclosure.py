@@ -240,7 +240,8 @@ def _unit_rows(matrix: npt.NDArray[np.float64], tol: float = 1e-9) -> set[int]:
         a[rank] /= a[rank, column]
         factors = a[:, column].copy()
         factors[rank] = 0.0
-        a -= np.outer(factors, a[rank])
+        touched = np.nonzero(np.abs(factors) > tol)[0]
+        a[touched] -= np.outer(factors[touched], a[rank])
         pivots.append(column)
         rank += 1
     found = set()
@@ -252,23 +253,40 @@ def _unit_rows(matrix: npt.NDArray[np.float64], tol: float = 1e-9) -> set[int]:
     return found
 
 
+def _sum_without_each(terms: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """For each position, the sum of the other terms (infinite terms handled without NaN)."""
+    infinite = np.isinf(terms)
+    finite_sum = float(terms[~infinite].sum())
+    others_infinite = int(infinite.sum()) - infinite.astype(int)
+    out = finite_sum - np.where(infinite, 0.0, terms)
+    if infinite.any():
+        sign = float(np.sign(terms[infinite][0]))
+        out = np.where(others_infinite > 0, sign * np.inf, out)
+    return out
+
+
 def _pinned_by_bounds(
     cells: list[int], matrix: npt.NDArray[np.float64], known: npt.NDArray[np.float64]
 ) -> set[int]:
+    """Cells whose bounds meet when each relation c.x = r tightens every x_j from the bounds of
+    the others, starting from 0 <= x <= infinity, to a fixed point."""
     low = np.zeros(len(cells))
     high = np.full(len(cells), np.inf)
+    rows = [
+        (np.nonzero(row)[0], row[np.nonzero(row)[0]], rhs)
+        for row, rhs in zip(matrix, known, strict=True)
+    ]
     for _ in range(50):
         before = (low.copy(), high.copy())
-        for row, rhs in zip(matrix, known, strict=True):
-            for j in np.nonzero(row)[0]:
-                others = [k for k in np.nonzero(row)[0] if k != j]
-                # row[j] * x_j = rhs - sum(row[k] * x_k)
-                lo = rhs - sum(row[k] * (high[k] if row[k] > 0 else low[k]) for k in others)
-                hi = rhs - sum(row[k] * (low[k] if row[k] > 0 else high[k]) for k in others)
-                if row[j] < 0:
-                    lo, hi = -hi, -lo
-                low[j] = max(low[j], lo)
-                high[j] = min(high[j], hi)
+        for index, coefficients, rhs in rows:
+            positive = coefficients > 0
+            upper_terms = np.where(positive, coefficients * high[index], coefficients * low[index])
+            lower_terms = np.where(positive, coefficients * low[index], coefficients * high[index])
+            most = _sum_without_each(upper_terms)
+            least = _sum_without_each(lower_terms)
+            a, b = (rhs - most) / coefficients, (rhs - least) / coefficients
+            low[index] = np.maximum(low[index], np.where(positive, a, b))
+            high[index] = np.minimum(high[index], np.where(positive, b, a))
         if np.array_equal(before[0], low) and np.array_equal(before[1], high):
             break
     return {c for i, c in enumerate(cells) if high[i] - low[i] < 0.5}

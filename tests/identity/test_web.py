@@ -69,6 +69,9 @@ def test_person_page_and_judgement_split(site: Site) -> None:  # noqa: F811
     officer = site.client.get(f"/persons/{ids['person']}", headers=site.headers("border_officer"))
     assert officer.status_code == 200
     assert 'value="not_same"' not in officer.text  # can read, cannot judge
+    listing = site.client.get("/persons?q=ABDUL", headers=site.headers("analyst"))
+    assert listing.status_code == 200
+    assert f'href="/persons/{ids["person"]}"' in listing.text
     # A "not same" judgement through the API splits the person at once.
     body = {
         "record_a_id": ids["A1"],

@@ -64,6 +64,7 @@ from filet.synth._travel import (
 
 ProgressCallback = Callable[[int, int], None]
 UTC = dt.UTC
+_ONWARD = "BKK"  # a third country reached through the reporting airport, never reached
 _GULF = frozenset({"DOH", "DXB", "AUH", "JED", "RUH", "KWI", "MCT"})
 _WORKER_NATIONALITIES = ("NPL", "BGD", "PHL", "IND", "PAK")
 _ROLE_WORDS = {
@@ -813,16 +814,12 @@ class WorldGenerator:
             ModusOperandi.AIR_IMPOSTOR: self._op_impostor,
             ModusOperandi.AIR_BOARDING_PASS_SWAP: self._op_swap,
             ModusOperandi.AIR_FORGED_VISA_SPLIT_PNR: self._op_forged_visa,
+            ModusOperandi.AIR_TRANSIT_NO_SHOW: self._op_transit_no_show,
             ModusOperandi.LAND_VEHICLE: self._op_land,
             ModusOperandi.SEA_ARRIVAL: self._op_sea,
         }
         if op.route.mode != op.modus_operandi.mode:
             return
-        if op.modus_operandi in (
-            ModusOperandi.AIR_IMPOSTOR,
-            ModusOperandi.AIR_BOARDING_PASS_SWAP,
-        ):
-            op.migrants = min(op.migrants, 2)
         migrants = self._migrants(op)
         handlers[op.modus_operandi](op, migrants)
         self._vulnerability(op, migrants)
@@ -1020,6 +1017,29 @@ class WorldGenerator:
             own_plan.kind = "smuggling_facilitator_travel"
             own_plan.contact_phone = holder.person.phone
             self._book(own_plan, self._path_route(hub_path), later)
+        self._debriefings(op, migrants, intercepted_only=False)
+
+    def _op_transit_no_show(self, op: Operation, migrants: list[Person]) -> None:
+        """Through-tickets to a third country via a reporting airport, never used onwards: the
+        migrants do not board the onward leg and ask for protection in transit."""
+        onward = (*op.route.path, _ONWARD)
+        passengers = []
+        for migrant in migrants:
+            self.factory.passport(migrant, op.day)
+            passenger = self._passenger(migrant, strength=0.3)
+            passenger.child = migrant.age_on(op.day) < 18
+            passenger.no_show_legs = frozenset({len(onward) - 2})
+            passenger.entry_decision = PROTECTION
+            passenger.entry_reasons = ("transit_no_show", "asylum_request_in_transit")
+            passengers.append(passenger)
+        plan = self._smuggling_plan(op, passengers, lead=(1, 10))
+        legs = self.book.book(plan, onward, op.day)
+        self.out.truth_row(
+            "bookings", plan.locator, plan.operation_id, plan.group_id, plan.kind, ""
+        )
+        transit = legs[-2]
+        for passenger in passengers:
+            self.book.crossing_air(passenger, transit, "entry", passenger.physical)
         self._debriefings(op, migrants, intercepted_only=False)
 
     def _op_forged_visa(self, op: Operation, migrants: list[Person]) -> None:
@@ -1844,6 +1864,8 @@ def _narrative(op: Operation, rng: random.Random) -> str:
         " pass and took my documents.",
         ModusOperandi.AIR_FORGED_VISA_SPLIT_PNR: "The agent arranged the visa and the tickets;"
         " we paid cash to his office.",
+        ModusOperandi.AIR_TRANSIT_NO_SHOW: "The agent sold us tickets to Bangkok through Europe"
+        " and told us to ask for asylum at the airport.",
         ModusOperandi.LAND_VEHICLE: "We were hidden in the back of a truck for many hours.",
         ModusOperandi.SEA_ARRIVAL: "We left at night in an overcrowded boat.",
     }

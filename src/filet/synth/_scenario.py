@@ -29,6 +29,7 @@ class ModusOperandi(StrEnum):
     AIR_IMPOSTOR = "air_impostor"
     AIR_BOARDING_PASS_SWAP = "air_boarding_pass_swap"  # noqa: S105 (a method, not a password)
     AIR_FORGED_VISA_SPLIT_PNR = "air_forged_visa_split_pnr"
+    AIR_TRANSIT_NO_SHOW = "air_transit_no_show"
     LAND_VEHICLE = "land_vehicle"
     SEA_ARRIVAL = "sea_arrival"
 

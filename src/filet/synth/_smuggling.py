@@ -183,6 +183,12 @@ def build_networks(
         _plan_official(network, catalogue, factory, rng, start)
         _plan_documents(network, catalogue, factory, rng, start)
         networks.append(network)
+    # Every mode a modus operandi needs is run by some network.
+    needed = sorted({m.mode for m, share in scenario.smuggling.modus_operandi.items() if share > 0})
+    for index, mode in enumerate(needed):
+        if not any(r.mode == mode for n in networks for r in n.routes):
+            options = [r for r in routes if r.mode == mode]
+            networks[index % len(networks)].routes.append(rng.choice(options))
     return networks
 
 
@@ -266,6 +272,8 @@ def plan_operations(
             continue
         route = rng.choice(routes)
         size = rng.randint(low, high) * (4 if mo == ModusOperandi.SEA_ARRIVAL else 1)
+        if mo in (ModusOperandi.AIR_IMPOSTOR, ModusOperandi.AIR_BOARDING_PASS_SWAP):
+            size = min(size, 2)  # one look-alike document or one escort's pass per migrant
         size = max(1, min(size, migrants_total - planned))
         aggravation = ""
         if rng.random() < settings.aggravation_rate:

@@ -28,7 +28,9 @@ def test_the_researcher_holds_no_personal_permission() -> None:
     assert not [p for p in granted if policy.permissions[p].personal]
 
 
-def test_the_researcher_is_refused_personal_records_and_gets_aggregates(site: Site) -> None:
+def test_the_researcher_is_refused_personal_records_and_gets_aggregates_and_screens(
+    site: Site,
+) -> None:
     with transaction(session_factory(site.engine)) as session:
         populate(session, crossings=400)
     headers = site.headers("researcher")
@@ -67,10 +69,7 @@ def test_the_researcher_is_refused_personal_records_and_gets_aggregates(site: Si
     )
     assert site.client.get("/api/v1/research/topics").status_code == 401
 
-
-def test_release_builder_shows_suppression_and_records_a_release(site: Site) -> None:
-    with transaction(session_factory(site.engine)) as session:
-        populate(session, crossings=400)
+    # The screens: the builder shows what is suppressed and why, then records the release.
     page = site.client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token

@@ -6,6 +6,10 @@ romanisation; every other record (PNR typed by an agent, watchlist, intelligence
 rendered through :meth:`PeopleFactory.variant_name`, which applies what names.md describes:
 another romanisation, particles dropped or joined, compounds split, name-order swaps between
 fields, single names, father's name added, typos.
+
+We write our own rather than use a fake-data library such as Faker: its locales do not cover
+Ge'ez, Dari, Pashto or Somali names, give no romanisation variants of one name, and tie nothing
+to a ground truth.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ import logging
 import random
 import resource
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -249,8 +251,27 @@ def synthetic_run(n: int) -> None:
             f"F1 {scores.f1:.4f}  time {seconds:.1f} s"
         )
     print(f"  filet.identity peak memory (process, after its run): {ours_memory:.0f} MB")
+    incremental(records, settings)
     for group, (pairs, _) in sorted(report.breakdowns["script"].items()):
         print(f"  filet.identity by script {group:9} F1 {pairs.f1:.4f}")
+
+
+def incremental(records: pd.DataFrame, settings: Settings) -> None:
+    """Link the last 10 % of the records to persons resolved from the first 90 %."""
+    split = len(records) * 9 // 10
+    existing, new = records.iloc[:split], records.iloc[split:]
+    with tempfile.TemporaryDirectory() as folder:
+        resolver = IdentityResolver(
+            settings=settings, feature_cache=Path(folder) / "features.parquet"
+        )
+        persons = resolver.resolve(existing).clustering.cluster_of  # also fills the cache
+        start = time.perf_counter()
+        resolution = resolver.link_new(existing, persons, new)
+        seconds = time.perf_counter() - start
+    print(
+        f"  incremental: {len(new):,} new records linked to {len(existing):,} resolved ones "
+        f"in {seconds:.1f} s ({len(resolution.links):,} pairs scored)"
+    )
 
 
 def main() -> None:

@@ -70,6 +70,15 @@ from filet.passenger._normalise import (
 )
 from filet.passenger._paxlst import api_quality_flags, assemble_parts, read_paxlst, write_paxlst
 from filet.passenger._pnrgov import pnr_quality_flags, read_pnrgov, write_pnrgov
+from filet.passenger._queries import (
+    BookingView,
+    FlightView,
+    SearchHit,
+    booking_view,
+    flight_view,
+    list_flights,
+    search,
+)
 from filet.passenger._retention import (
     RetentionReport,
     approve_unmask,
@@ -83,6 +92,7 @@ __all__ = [
     "Address",
     "Agency",
     "ApiTraveller",
+    "BookingView",
     "CheckIn",
     "Contact",
     "CrossingRecord",
@@ -90,6 +100,7 @@ __all__ = [
     "Flight",
     "FlightLeg",
     "FlightManifest",
+    "FlightView",
     "Format",
     "FrequentFlyer",
     "HistoryAction",
@@ -103,6 +114,7 @@ __all__ = [
     "PnrTraveller",
     "ReportingParty",
     "RetentionReport",
+    "SearchHit",
     "SeatAssignment",
     "SsrDoca",
     "SsrDoco",
@@ -117,10 +129,13 @@ __all__ = [
     "api_quality_flags",
     "approve_unmask",
     "assemble_parts",
+    "booking_view",
     "crossing_quality_flags",
     "detect_format",
+    "flight_view",
     "ingest_message",
     "json_schema",
+    "list_flights",
     "mask_card_number",
     "normalise_flight_number",
     "normalise_name",
@@ -135,6 +150,7 @@ __all__ = [
     "read_unmasked",
     "request_unmask",
     "run_retention",
+    "search",
     "write_crossings_csv",
     "write_paxlst",
     "write_pnr_json",

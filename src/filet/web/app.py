@@ -31,6 +31,7 @@ from filet.web.api import screening as screening_api
 from filet.web.deps import LoginRequired, principal_if_logged_in
 from filet.web.ui import identity as identity_ui
 from filet.web.ui import pages
+from filet.web.ui import passenger as passenger_ui
 from filet.web.ui import protection as protection_ui
 from filet.web.ui import research as research_ui
 from filet.web.ui import risk as risk_ui
@@ -51,6 +52,7 @@ API_ROUTERS = [
 ]
 UI_ROUTERS = [
     pages.router,
+    passenger_ui.router,
     protection_ui.router,
     risk_ui.router,
     identity_ui.router,

@@ -1,7 +1,9 @@
-"""Passenger data in: API (PAXLST), PNR (PNRGOV or PNR JSON) and crossing files."""
+"""Passenger data: messages in (PAXLST, PNRGOV, PNR JSON, crossing CSV), flights, bookings and
+search out, and retention with supervised unmasking."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -11,13 +13,17 @@ from sqlalchemy.orm import Session
 from filet.errors import FiletError, InputError, NotFoundError, PermissionDenied
 from filet.passenger import (
     approve_unmask,
+    booking_view,
+    flight_view,
     ingest_message,
+    list_flights,
     read_unmasked,
     request_unmask,
     run_retention,
+    search,
 )
 from filet.screening import last_record_id, screen_new_records
-from filet.store.schema import RetentionAction
+from filet.store.schema import Flight, RetentionAction
 from filet.web.deps import Principal, app_context, db_session, require
 
 router = APIRouter(prefix="/api/v1", tags=["passenger data"])
@@ -186,3 +192,179 @@ def unmask_data(
         raise _refuse(error) from None
     session.commit()
     return data
+
+
+class FlightOut(BaseModel):
+    id: int
+    carrier: str
+    number: str
+    departure_date: dt.date
+    departure_airport: str
+    arrival_airport: str
+    departure_local: str | None
+    arrival_local: str | None
+    routing: list[Any]
+
+
+def _flight_out(flight: Flight) -> FlightOut:
+    return FlightOut.model_validate(flight, from_attributes=True)
+
+
+@router.get("/flights", response_model=list[FlightOut], summary="Flights, newest first")
+def flights(
+    on: dt.date | None = None,
+    carrier: str | None = None,
+    principal: Principal = Depends(require("passenger:read")),
+    session: Session = Depends(db_session),
+) -> list[FlightOut]:
+    return [_flight_out(f) for f, _n in list_flights(session, on, carrier)]
+
+
+_TRAVELLER_FIELDS = (
+    "id",
+    "role",
+    "surname",
+    "given_names",
+    "sex",
+    "birth_date",
+    "nationality",
+    "document_type",
+    "document_number",
+    "document_country",
+    "document_expiry",
+    "seat",
+    "pnr_locator",
+    "embarkation",
+    "debarkation",
+    "quality_flags",
+    "pnr_traveller_id",
+    "identity_record_id",
+)
+
+
+def _row(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+@router.get("/flights/{flight_id}", summary="A flight with its API manifest and bookings")
+def flight(
+    flight_id: int,
+    principal: Principal = Depends(require("passenger:read")),
+    session: Session = Depends(db_session),
+) -> dict[str, Any]:
+    try:
+        view = flight_view(session, flight_id)
+    except NotFoundError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    return {
+        "flight": _flight_out(view.flight).model_dump(mode="json"),
+        "passengers": [_row(t, _TRAVELLER_FIELDS) for t in view.passengers],
+        "crew": [_row(t, _TRAVELLER_FIELDS) for t in view.crew],
+        "bookings": [
+            {"id": b.id, "carrier": b.carrier, "locator": b.locator} for b in view.bookings
+        ],
+    }
+
+
+@router.get(
+    "/bookings/{booking_id}",
+    summary="A booking: travellers, contacts, payment, agency, itinerary and history",
+)
+def booking(
+    booking_id: int,
+    principal: Principal = Depends(require("passenger:read")),
+    session: Session = Depends(db_session),
+) -> dict[str, Any]:
+    try:
+        view = booking_view(session, booking_id)
+    except NotFoundError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    b = view.booking
+    return {
+        "id": b.id,
+        "carrier": b.carrier,
+        "locator": b.locator,
+        "version": b.version,
+        "created_on": b.created_on,
+        "party_size": b.party_size,
+        "one_way": b.one_way,
+        "split_from": b.split_from,
+        "masked_at": b.masked_at,
+        "remarks": b.remarks,
+        "agency": _row(view.agency, ("code", "name", "city", "country")) if view.agency else None,
+        "travellers": [
+            _row(
+                t,
+                (
+                    "reference",
+                    "surname",
+                    "given_names",
+                    "infant",
+                    "birth_date",
+                    "sex",
+                    "nationality",
+                    "document_type",
+                    "document_number",
+                    "document_country",
+                    "frequent_flyer",
+                ),
+            )
+            for t in view.travellers
+        ],
+        "itinerary": [
+            _row(
+                leg,
+                (
+                    "seq",
+                    "flight_id",
+                    "carrier",
+                    "number",
+                    "departure_airport",
+                    "arrival_airport",
+                    "departure_local",
+                    "arrival_local",
+                    "status",
+                ),
+            )
+            for leg in view.legs
+        ],
+        "contacts": [_row(c, ("kind", "value")) for c in view.contacts],
+        "payments": [
+            _row(p, ("method", "card_masked", "amount", "currency", "payer_name", "payer_phone"))
+            for p in view.payments
+        ],
+        "history": [{"version": v.version, "received_at": v.received_at} for v in view.versions],
+    }
+
+
+class SearchHitOut(BaseModel):
+    kind: str
+    id: int
+    label: str
+    detail: str
+    matched_on: str
+    link: str
+
+
+@router.get(
+    "/passenger/search",
+    response_model=list[SearchHitOut],
+    summary="Search travellers and bookings by name, document, locator, phone, e-mail, "
+    "card (last digits) or agency",
+)
+def passenger_search(
+    q: str,
+    principal: Principal = Depends(require("passenger:read")),
+    session: Session = Depends(db_session),
+) -> list[SearchHitOut]:
+    return [
+        SearchHitOut(
+            kind=h.kind,
+            id=h.id,
+            label=h.label,
+            detail=h.detail,
+            matched_on=h.matched_on,
+            link=h.link,
+        )
+        for h in search(session, q)
+    ]

@@ -16,6 +16,7 @@
     return {
       label: kind,
       backgroundColor: colours[kind],
+      pointRadius: 6,
       data: events
         .filter(function (e) { return e.kind === kind; })
         .map(function (e) { return { x: Date.parse(e.at), y: kinds.indexOf(kind), place: e.place, detail: e.detail }; }),

@@ -2,9 +2,10 @@
 
 Every listed name (and alias) is analysed once; its blocking keys (``filet.names.name_keys``:
 consonant skeletons and equivalence symbols, across scripts) and the document number point to the
-entry. A traveller's candidates are the entries sharing a *selective* key (a block no larger than
-``block_cap``), the entries sharing at least two common keys (Mohammed + Ali), and any entry with
-the same document number. Only candidates are scored, so one traveller takes milliseconds against
+entry. A traveller's candidates are the entries that share keys with
+name parts carrying at least ``min_cover`` of the name's frequency weight (sharing only a common
+given name cannot reach the review band, so such entries are not scored), and any entry with the
+same document number; keys shared by more than ``block_cap`` entries are ignored. Only candidates are scored, so one traveller takes milliseconds against
 a large list. Blocks are numpy arrays: a million entries fit in a few hundred megabytes.
 
 The online path (:meth:`WatchlistIndex.screen`) and the batch path
@@ -32,7 +33,8 @@ from filet.screening._score import (
     score_pair,
 )
 
-DEFAULT_BLOCK_CAP = 2000
+DEFAULT_BLOCK_CAP = 200_000  # a key shared by more entries than this says nothing
+DEFAULT_MIN_COVER = 0.4  # share of the name's weight a candidate must share keys with
 
 
 class WatchlistIndex:
@@ -43,9 +45,11 @@ class WatchlistIndex:
         entries: Iterable[ListedPerson],
         settings: ScreeningSettings | None = None,
         block_cap: int = DEFAULT_BLOCK_CAP,
+        min_cover: float = DEFAULT_MIN_COVER,
     ) -> None:
         self.settings = settings or ScreeningSettings.from_settings()
         self.block_cap = block_cap
+        self.min_cover = min_cover
         self.entries: list[PreparedEntry] = []
         building: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
@@ -67,32 +71,46 @@ class WatchlistIndex:
         return len(self.entries)
 
     def candidates(self, traveller: PreparedTraveller) -> list[int]:
-        """Positions of the entries worth scoring for this traveller."""
+        """Positions of the entries worth scoring for this traveller.
+
+        An entry is a candidate when it shares keys with name parts carrying at least
+        ``min_cover`` of the name's weight (a listed name sharing only a common given name
+        cannot reach the review band), or has the same document number.
+        """
         found: set[int] = set()
         if traveller.document:
             block = self._blocks.get("d:" + traveller.document)
             if block is not None:
                 found.update(block.tolist())
-        for key in name_keys(traveller.name):
-            block = self._blocks.get(key)
-            if block is not None and len(block) <= self.block_cap:
-                found.update(block.tolist())
-        # Entries sharing common keys with two different parts of the name (Mohammed + Ali).
-        per_part: list[npt.NDArray[np.int32]] = []
-        for part in traveller.name.names:
-            if part.is_initial:
-                continue
-            keys = {f"k:{k}" for k in part.keys if len(k) >= 2} | {f"g:{s}" for s in part.symbols}
-            big = [
+        names = [p for p in traveller.name.names if not p.is_initial]
+        total = sum(p.weight for p in names)
+        if not names or total <= 0:
+            return sorted(found)
+        hits: list[npt.NDArray[np.int32]] = []
+        weights: list[float] = []
+        covers: list[tuple[float, frozenset[str], frozenset[str]]] = [
+            (p.weight, p.keys, p.symbols) for p in names
+        ]
+        for index, joined in traveller.name.joins:
+            first = traveller.name.names[index]
+            second = traveller.name.names[index + 1]
+            if not (first.is_initial or second.is_initial):
+                covers.append((first.weight + second.weight, joined.keys, joined.symbols))
+        for weight, skeletons, symbols in covers:
+            keys = {f"k:{k}" for k in skeletons if len(k) >= 2} | {f"g:{s}" for s in symbols}
+            blocks = [
                 b
                 for k in keys
-                if (b := self._blocks.get(k)) is not None and len(b) > self.block_cap
+                if (b := self._blocks.get(k)) is not None and len(b) <= self.block_cap
             ]
-            if big:
-                per_part.append(np.unique(np.concatenate(big)))
-        if len(per_part) >= 2:
-            values, counts = np.unique(np.concatenate(per_part), return_counts=True)
-            found.update(values[counts >= 2].tolist())
+            if blocks:
+                hits.append(np.unique(np.concatenate(blocks)))
+                weights.append(weight)
+        if hits:
+            values, inverse = np.unique(np.concatenate(hits), return_inverse=True)
+            per_hit = np.repeat(np.asarray(weights), [len(h) for h in hits])
+            covered = np.bincount(inverse, weights=per_hit)
+            found.update(values[covered >= self.min_cover * total].tolist())
         return sorted(found)
 
     def _score(self, prepared: PreparedTraveller, threshold: float) -> list[ScreeningMatch]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -167,19 +167,28 @@ CONDITIONS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def every_combination() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A table with every combination of true/false/missing values of the test features."""
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE f AS SELECT * FROM (VALUES (TRUE), (FALSE), (NULL)) a(a), "
+        "(VALUES (TRUE), (FALSE), (NULL)) b(b), (VALUES (0), (3), (NULL)) n(n), "
+        "(VALUES (0.0::DOUBLE), (2.5::DOUBLE), (NULL)) x(x), (VALUES ('X'), ('Z'), (NULL)) s(s)"
+    )
+    yield connection
+    connection.close()
+
+
 @pytest.mark.parametrize("text", CONDITIONS)
-def test_python_and_sql_agree_including_missing_values(text: str) -> None:
+def test_python_and_sql_agree_including_missing_values(
+    text: str, every_combination: duckdb.DuckDBPyConnection
+) -> None:
     condition = parse_condition(text, TYPES)
     evaluate = condition.evaluator()
-    connection = duckdb.connect()
-    combos = itertools.product(
-        [True, False, None], [True, False, None], [0, 3, None], [0.0, 2.5, None], ["X", "Z", None]
-    )
-    rows = list(combos)
-    connection.execute("CREATE TABLE f (a BOOLEAN, b BOOLEAN, n BIGINT, x DOUBLE, s VARCHAR)")
-    connection.executemany("INSERT INTO f VALUES (?, ?, ?, ?, ?)", rows)
-    sql = connection.execute(f"SELECT a, b, n, x, s, {condition.sql()} FROM f").fetchall()
-    for *values, expected in sql:
+    rows = every_combination.execute(f"SELECT a, b, n, x, s, {condition.sql()} FROM f").fetchall()
+    assert len(rows) == 243
+    for *values, expected in rows:
         features = dict(zip("abnxs", values, strict=True))
         assert evaluate(features) == expected, (text, features)
 

@@ -170,6 +170,9 @@ class PeopleFactory:
         self.rng = rng
         self._person_count = 0
         self._document_count = 0
+        # Numbers already issued per state: a random clash would plant a false "same number,
+        # different holder" signal in lawful data.
+        self._issued: set[tuple[str, str]] = set()
 
     def new_person_id(self) -> str:
         self._person_count += 1
@@ -254,6 +257,13 @@ class PeopleFactory:
         person.email = email if email is not None else self.email(person)
         return person
 
+    def _unused_number(self, state: str, pattern: str) -> str:
+        while True:
+            number = number_from_pattern(self.rng, pattern)
+            if (state, number) not in self._issued:
+                self._issued.add((state, number))
+                return number
+
     def phone(self, prefix: str) -> str:
         return f"+{prefix}{self.rng.randrange(10**8, 10**9)}"
 
@@ -283,12 +293,14 @@ class PeopleFactory:
         """Issue (or forge) a passport for ``person`` and attach it."""
         state = issuing_state or person.nationality
         pattern = self.catalogue.countries[state].passport_pattern
+        if number is not None:
+            self._issued.add((state, number))
         issued = on - dt.timedelta(days=self.rng.randrange(30, 3000))
         surname, given = person.document_name()
         doc = TravelDocumentRecord(
             document_id=self.new_document_id(),
             doc_type="P",
-            number=number or number_from_pattern(self.rng, pattern),
+            number=number or self._unused_number(state, pattern),
             issuing_state=state,
             holder_id=person.person_id,
             surname=surname,

@@ -380,3 +380,21 @@ def test_transit_no_show_leaves_the_onward_leg_unflown(world: tuple[Path, SynthS
         for t in m.travellers
     }
     assert not flown & locators, "nobody of those bookings boarded the onward leg"
+
+
+def test_one_document_number_one_holder_except_planted_fraud(
+    world: tuple[Path, SynthSummary],
+) -> None:
+    root, _ = world
+    holders: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for record in read_crossings_csv((root / "crossings.csv").read_bytes()):
+        if record.document is not None and record.document.doc_type == "P":
+            key = (record.document.issuing_state or "", record.document.number)
+            holders[key].add((record.name.surname, str(record.birth_date)))
+    altered = {
+        (d["issuing_state"], d["document_number"])
+        for d in _rows(root / "truth/documents.csv")
+        if d["fraud"] == "altered_genuine"
+    }
+    shared = {key for key, seen in holders.items() if len(seen) > 1}
+    assert shared <= altered

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from filet.cli import documents, identity, ingest, names, passenger, research, retention, risk, screening, synth, system
+from filet.cli import border
+from filet.cli.network import intelligence_app, network_app
 from filet.cli.protection import protection_app
 
 
@@ -33,3 +35,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(protection_app, name="protection")
     app.command("screen")(screening.screen)
     app.add_typer(screening.watchlists_app, name="watchlists")
+    app.add_typer(border.documents_app, name="documents")
+    app.command("check")(border.check)
+    app.add_typer(border.crossings_app, name="crossings")
+    app.add_typer(network_app, name="network")
+    app.add_typer(intelligence_app, name="intelligence")

@@ -1,0 +1,536 @@
+"""The border check: one call that reads an MRZ and tells the officer, with reasons, whether the
+document is sound, on an alert list, expired, used by someone else, or disagrees with the airline's
+data, together with the safe protection flags, watchlist screening and risk rules.
+
+Every reason carries a level (red, amber, info), a sentence an officer reads, and the evidence.
+Nothing here decides: the officer records the decision (:mod:`filet.border._crossings`). The
+hot path reads in-memory indexes (alert list, watchlists) and a few indexed rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from filet.border._alerts import alert_index
+from filet.documents import AlertStatus, DocumentValidity, MRZResult, parse_mrz
+from filet.model.countries import alpha2, alpha3
+from filet.settings import Settings
+from filet.store.schema import (
+    ApiTraveller,
+    BorderCrossing,
+    Flight,
+    IdentityRecord,
+    PnrLeg,
+    PnrTraveller,
+)
+
+Level = Literal["red", "amber", "info"]
+Status = Literal["green", "amber", "red"]
+
+_STATUS_WORDS = {
+    AlertStatus.LOST: "reported lost",
+    AlertStatus.STOLEN: "reported stolen",
+    AlertStatus.STOLEN_BLANK: "in a series of stolen blank documents",
+    AlertStatus.REVOKED: "revoked",
+    AlertStatus.INVALIDATED: "invalidated",
+}
+_LETTERS = re.compile(r"[^A-Z]")
+_AROUND = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class CheckReason:
+    """One reason in a check result: what was found, how serious, and the evidence."""
+
+    code: str
+    level: Level
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The reason as shown, the level in words (colour is never the only signal)."""
+        return f"{self.level.upper()}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "level": self.level,
+            "message": self.message,
+            "text": self.text,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class CheckSection:
+    """Results of one check that plugs in (screening, risk, protection)."""
+
+    available: bool
+    note: str = ""
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"available": self.available, "note": self.note, "items": self.items}
+
+
+@dataclass
+class BorderCheck:
+    """What the officer sees: the document, every reason, the sections, and the overall status."""
+
+    document: MRZResult
+    reasons: list[CheckReason]
+    protection: CheckSection
+    screening: CheckSection
+    risk: CheckSection
+    checked_at: dt.datetime
+    point: str | None
+    direction: str | None
+    person_id: int | None
+    age: int | None
+    elapsed_ms: float = 0.0
+
+    @property
+    def status(self) -> Status:
+        levels = {r.level for r in self.reasons}
+        if "red" in levels:
+            return "red"
+        if "amber" in levels:
+            return "amber"
+        return "green"
+
+    @property
+    def headline(self) -> str:
+        """One line for the officer: the status in words and the most serious reason."""
+        worst = next((r for r in self.reasons if r.level == self.status), None)
+        if worst is None:
+            return "GREEN: no alert on this document"
+        return worst.text
+
+    def as_dict(self) -> dict[str, Any]:
+        doc = self.document
+        return {
+            "status": self.status,
+            "headline": self.headline,
+            "checked_at": self.checked_at.isoformat(),
+            "point": self.point,
+            "direction": self.direction,
+            "document": doc.to_dict(),
+            "age": self.age,
+            "alerts": [r.as_dict() for r in self.reasons],
+            "protection": self.protection.as_dict(),
+            "screening": self.screening.as_dict(),
+            "risk": self.risk.as_dict(),
+            "elapsed_ms": round(self.elapsed_ms, 2),
+        }
+
+
+def _states(code: str) -> list[str]:
+    """The forms a state code takes in stored data (``D`` and ``DEU``)."""
+    forms = {code}
+    two = alpha2(code)
+    three = alpha3(two) if two else None
+    if three:
+        forms.add(three)
+    return sorted(forms)
+
+
+def _letters(value: str | None) -> str:
+    if not value:
+        return ""
+    plain = unicodedata.normalize("NFKD", value.upper())
+    return _LETTERS.sub("", "".join(c for c in plain if not unicodedata.combining(c)))
+
+
+def _same_name(mrz: str, other: str | None, truncated: bool) -> bool | None:
+    """Whether two names agree (None when one is missing); a truncated MRZ name may be a prefix."""
+    a, b = _letters(mrz), _letters(other)
+    if not a or not b:
+        return None
+    if a == b:
+        return True
+    return truncated and b.startswith(a)
+
+
+def _age(birth: dt.date | None, on: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _differences(
+    doc: MRZResult,
+    surname: str | None,
+    given: str | None,
+    birth: str | None,
+    sex: str | None,
+    nationality: str | None = None,
+) -> list[dict[str, str]]:
+    """The biographic fields on which another record disagrees with the MRZ."""
+    found: list[dict[str, str]] = []
+    mrz_birth = doc.birth_date.iso if doc.birth_date else ""
+    if _same_name(doc.primary_identifier, surname, doc.names_truncated) is False:
+        found.append({"field": "surname", "mrz": doc.primary_identifier, "other": surname or ""})
+    if given and _same_name(doc.secondary_identifier, given, doc.names_truncated) is False:
+        found.append(
+            {"field": "given_names", "mrz": doc.secondary_identifier, "other": given or ""}
+        )
+    if birth and mrz_birth and "X" not in mrz_birth and birth[:10] != mrz_birth[: len(birth)]:
+        found.append({"field": "birth_date", "mrz": mrz_birth, "other": birth})
+    if sex and doc.sex in ("M", "F") and sex.upper()[:1] in ("M", "F") and sex[:1] != doc.sex:
+        found.append({"field": "sex", "mrz": doc.sex, "other": sex})
+    if nationality and doc.nationality and nationality not in _states(doc.nationality):
+        found.append({"field": "nationality", "mrz": doc.nationality, "other": nationality})
+    return found
+
+
+class BorderChecker:
+    """Runs border checks on one store; holds what the hot path reuses between checks."""
+
+    def __init__(self, settings: Settings, *, specimen: bool = False) -> None:
+        self.settings = settings
+        self.specimen = specimen
+
+    def check(
+        self,
+        session: Session,
+        mrz: str | list[str],
+        *,
+        point: str | None = None,
+        direction: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> BorderCheck:
+        """Check one document. Raises :class:`~filet.errors.InputError` for an unreadable MRZ."""
+        started = time.perf_counter()
+        when = at or dt.datetime.now(dt.UTC)
+        doc = parse_mrz(mrz, specimen=self.specimen, today=when.date())
+        reasons: list[CheckReason] = []
+        reasons.extend(self._alert_reasons(session, doc))
+        reasons.extend(self._mrz_reasons(doc))
+        records = self._earlier_records(session, doc)
+        reasons.extend(self._reuse_reasons(doc, records))
+        reasons.extend(self._api_pnr_reasons(session, doc, when))
+        age = _age(doc.birth_date.date if doc.birth_date else None, when.date())
+        if age is not None and age < 18:
+            reasons.append(
+                CheckReason(
+                    "child",
+                    "amber",
+                    f"traveller is a child (age {age}): check who accompanies the child and "
+                    "whether they have the right to",
+                    {"age": age},
+                )
+            )
+        person_id = next((r.person_id for r in records if r.person_id is not None), None)
+        protection = self._protection(session, person_id)
+        screening = self._screening(session, doc, reasons)
+        risk = self._risk(session, doc, when, reasons)
+        result = BorderCheck(
+            doc, reasons, protection, screening, risk, when, point, direction, person_id, age
+        )
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    # --- the document itself ------------------------------------------------------------------
+
+    def _mrz_reasons(self, doc: MRZResult) -> list[CheckReason]:
+        out: list[CheckReason] = []
+        for problem in doc.problems:
+            out.append(
+                CheckReason(
+                    "mrz_invalid",
+                    "amber",
+                    f"MRZ does not validate: {problem}",
+                    problem.as_dict(),
+                )
+            )
+        for correction in doc.corrections:
+            out.append(
+                CheckReason(
+                    "mrz_corrected",
+                    "info",
+                    f"read error corrected in {correction.field}: {correction.from_char} → "
+                    f"{correction.to_char} (line {correction.line}, position {correction.position})",
+                    correction.as_dict(),
+                )
+            )
+        if doc.validity is DocumentValidity.EXPIRED and doc.expiry_date is not None:
+            out.append(
+                CheckReason(
+                    "expired",
+                    "red",
+                    f"document expired on {doc.expiry_date.iso}",
+                    {"expiry_date": doc.expiry_date.iso, "today": doc.today.isoformat()},
+                )
+            )
+        elif doc.validity is DocumentValidity.UNKNOWN:
+            out.append(CheckReason("expiry_unknown", "amber", "expiry date cannot be read", {}))
+        return out
+
+    def _alert_reasons(self, session: Session, doc: MRZResult) -> list[CheckReason]:
+        index = alert_index(session, specimen=self.specimen)
+        out: list[CheckReason] = []
+        for alert in index.lookup(doc.issuing_state, doc.document_number):
+            words = _STATUS_WORDS[alert.status]
+            reported = alert.reported_date.isoformat() if alert.reported_date else "date unknown"
+            in_range = (
+                f" (range {alert.document_number}–{alert.number_to})" if alert.number_to else ""
+            )
+            out.append(
+                CheckReason(
+                    "document_alert",
+                    "red",
+                    f"document {words}{in_range}: {alert.source}, {reported}",
+                    alert.as_dict(),
+                )
+            )
+        return out
+
+    # --- the document with other data -----------------------------------------------------------
+
+    def _earlier_records(self, session: Session, doc: MRZResult) -> list[IdentityRecord]:
+        return list(
+            session.execute(
+                select(IdentityRecord)
+                .where(
+                    IdentityRecord.document_country.in_(_states(doc.issuing_state)),
+                    IdentityRecord.document_number == doc.document_number,
+                )
+                .order_by(IdentityRecord.id)
+                .limit(200)
+            ).scalars()
+        )
+
+    def _reuse_reasons(self, doc: MRZResult, records: list[IdentityRecord]) -> list[CheckReason]:
+        """Indicators #3/#4: the same document number seen with other biographic data."""
+        out: list[CheckReason] = []
+        for rec in records:
+            differences = [
+                d
+                for d in _differences(doc, rec.surname, rec.given_names, rec.birth_date, rec.sex)
+                if d["field"] in ("surname", "birth_date", "sex")
+            ]
+            if differences:
+                fields = ", ".join(d["field"].replace("_", " ") for d in differences)
+                out.append(
+                    CheckReason(
+                        "document_reused",
+                        "amber",
+                        f"this document number was seen before with a different {fields} "
+                        f"({rec.source_type} record): possible impostor or fraudulently obtained "
+                        "document",
+                        {
+                            "source_type": rec.source_type,
+                            "record_id": rec.id,
+                            "seen_at": rec.created_at.isoformat() if rec.created_at else None,
+                            "differences": differences,
+                        },
+                    )
+                )
+        return out
+
+    def _api_pnr_reasons(
+        self, session: Session, doc: MRZResult, when: dt.datetime
+    ) -> list[CheckReason]:
+        """API travellers and PNR SSR DOCS for this document on a flight around the check time."""
+        states = _states(doc.issuing_state)
+        days = [(when - _AROUND).date(), when.date(), (when + _AROUND).date()]
+        out: list[CheckReason] = []
+        api_rows = session.execute(
+            select(ApiTraveller, Flight)
+            .join(Flight, Flight.id == ApiTraveller.flight_id)
+            .where(
+                ApiTraveller.document_number == doc.document_number,
+                Flight.departure_date.in_(days),
+            )
+        ).all()
+        for traveller, flight in api_rows:
+            if traveller.document_country and traveller.document_country not in states:
+                continue
+            differences = _differences(
+                doc,
+                traveller.surname,
+                traveller.given_names,
+                traveller.birth_date,
+                traveller.sex,
+                traveller.nationality,
+            )
+            mrz_expiry = doc.expiry_date.iso if doc.expiry_date else ""
+            if traveller.document_expiry and mrz_expiry and traveller.document_expiry != mrz_expiry:
+                differences.append(
+                    {"field": "expiry_date", "mrz": mrz_expiry, "other": traveller.document_expiry}
+                )
+            if differences:
+                out.append(self._disagreement("api", flight, differences, traveller.id))
+        pnr_rows = session.execute(
+            select(PnrTraveller, Flight)
+            .join(PnrLeg, PnrLeg.booking_id == PnrTraveller.booking_id)
+            .join(Flight, Flight.id == PnrLeg.flight_id)
+            .where(
+                PnrTraveller.document_number == doc.document_number,
+                Flight.departure_date.in_(days),
+            )
+        ).all()
+        seen: set[int] = set()
+        for booked, flight in pnr_rows:
+            if booked.id in seen:
+                continue
+            seen.add(booked.id)
+            if booked.document_country and booked.document_country not in states:
+                continue
+            differences = _differences(
+                doc,
+                booked.surname,
+                booked.given_names,
+                booked.birth_date,
+                booked.sex,
+                booked.nationality,
+            )
+            if differences:
+                out.append(self._disagreement("pnr", flight, differences, booked.id))
+        return out
+
+    @staticmethod
+    def _disagreement(
+        source: str, flight: Flight, differences: list[dict[str, str]], row_id: int
+    ) -> CheckReason:
+        what = "API data" if source == "api" else "PNR SSR DOCS"
+        fields = "; ".join(
+            f"{d['field'].replace('_', ' ')} {d['mrz']} in the MRZ, {d['other']} in {what}"
+            for d in differences
+        )
+        return CheckReason(
+            f"{source}_disagrees",
+            "amber",
+            f"MRZ disagrees with {what} of flight {flight.carrier}{flight.number} "
+            f"{flight.departure_date.isoformat()}: {fields}",
+            {
+                "source": source,
+                "id": row_id,
+                "flight": f"{flight.carrier}{flight.number}",
+                "date": flight.departure_date.isoformat(),
+                "differences": differences,
+            },
+        )
+
+    # --- plug-ins: protection, screening, risk ------------------------------------------------
+
+    def _protection(self, session: Session, person_id: int | None) -> CheckSection:
+        from filet.protection import knowledge, protection_flags
+
+        if person_id is None:
+            return CheckSection(True, "no resolved person for this document yet")
+        labels = knowledge().triggers.safe_flags
+        flags = protection_flags(session, person_id)
+        return CheckSection(
+            True,
+            "",
+            [{"flag": f, "text": f"PROTECTION: {labels.get(f, f)}"} for f in flags],
+        )
+
+    def _screening(
+        self, session: Session, doc: MRZResult, reasons: list[CheckReason]
+    ) -> CheckSection:
+        try:
+            from filet.screening import Traveller, has_active_watchlist, screen_traveller
+        except ImportError:
+            return CheckSection(False, "not available: watchlist screening is not installed")
+        if not has_active_watchlist(session):
+            return CheckSection(True, "no active watchlist")
+        traveller = Traveller(
+            traveller_id=f"check:{doc.issuing_state}:{doc.document_number}",
+            surname=doc.primary_identifier.title() or None,
+            given_names=doc.secondary_identifier.title() or None,
+            birth_date=doc.birth_date.iso.replace("-XX", "") if doc.birth_date else None,
+            nationality=doc.nationality or None,
+            sex=doc.sex if doc.sex in ("M", "F", "X") else None,
+            document_number=doc.document_number,
+        )
+        matches = screen_traveller(session, traveller)
+        items: list[dict[str, Any]] = []
+        for match in matches:
+            strong = match.band == "strong"
+            reasons.append(
+                CheckReason(
+                    "watchlist_hit",
+                    "red" if strong else "amber",
+                    f"watchlist {match.entry.list_name}: {match.entry.name} "
+                    f"(score {match.score:.2f}, {match.band}): {match.entry.reason or 'no reason given'}",
+                    {"entry_key": match.entry.entry_key, "summary": match.summary()},
+                )
+            )
+            items.append(
+                {
+                    "list": match.entry.list_name,
+                    "entry_key": match.entry.entry_key,
+                    "name": match.entry.name,
+                    "score": round(match.score, 4),
+                    "band": match.band,
+                    "explanation": match.explanation(),
+                }
+            )
+        return CheckSection(True, "" if items else "no hit", items)
+
+    def _risk(
+        self, session: Session, doc: MRZResult, when: dt.datetime, reasons: list[CheckReason]
+    ) -> CheckSection:
+        try:
+            from filet.risk import RuleSet, assess_traveller
+        except ImportError:
+            return CheckSection(False, "not available: risk rules are not installed")
+        days = [(when - _AROUND).date(), when.date(), (when + _AROUND).date()]
+        traveller_id = session.execute(
+            select(PnrTraveller.id)
+            .join(PnrLeg, PnrLeg.booking_id == PnrTraveller.booking_id)
+            .join(Flight, Flight.id == PnrLeg.flight_id)
+            .where(
+                PnrTraveller.document_number == doc.document_number,
+                Flight.departure_date.in_(days),
+            )
+            .order_by(PnrTraveller.id.desc())
+            .limit(1)
+        ).scalar()
+        if traveller_id is None:
+            return CheckSection(
+                True, "no booking with this document around the check time: no rule to run"
+            )
+        assessment = assess_traveller(
+            session, traveller_id, self.settings, RuleSet.active(session), store=False
+        )
+        items = [f.as_json() for f in assessment.fired]
+        for fired in assessment.fired:
+            reasons.append(
+                CheckReason(
+                    "risk_rule",
+                    "amber",
+                    f"risk rule {fired.rule} v{fired.version}: {fired.title} "
+                    "(a reason to look, not a decision)",
+                    fired.as_json(),
+                )
+            )
+        note = f"score {assessment.score:.2f}" if items else "no rule fired"
+        return CheckSection(True, note, items)
+
+
+def earlier_crossings(session: Session, doc: MRZResult, limit: int = 10) -> list[BorderCrossing]:
+    """The latest crossings recorded with this document (for the check screen)."""
+    return list(
+        session.execute(
+            select(BorderCrossing)
+            .join(IdentityRecord, IdentityRecord.id == BorderCrossing.identity_record_id)
+            .where(
+                IdentityRecord.document_country.in_(_states(doc.issuing_state)),
+                IdentityRecord.document_number == doc.document_number,
+            )
+            .order_by(BorderCrossing.at.desc())
+            .limit(limit)
+        ).scalars()
+    )

@@ -129,13 +129,18 @@ def points_import(
     from filet.store.schema import CrossingPoint
 
     reader = csv.DictReader(io.StringIO(file.read_text(encoding="utf-8")))
-    missing = [c for c in POINT_COLUMNS if c not in (reader.fieldnames or [])]
+    kind_column = "mode" if "mode" in (reader.fieldnames or []) else "kind"
+    missing = [
+        c
+        for c in POINT_COLUMNS
+        if (kind_column if c == "kind" else c) not in (reader.fieldnames or [])
+    ]
     if missing:
         raise InputError(f"missing columns {', '.join(missing)}", Place(file=str(file), line=1))
     added = updated = 0
     with transaction(_current_sessions()) as session:
         for line, row in enumerate(reader, start=2):
-            kind = (row["kind"] or "").strip().lower()
+            kind = (row[kind_column] or "").strip().lower()
             if kind not in ("air", "land", "sea"):
                 raise InputError(
                     f"kind must be air, land or sea, found {kind!r}",

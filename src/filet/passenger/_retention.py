@@ -260,6 +260,7 @@ API_FIELDS = (
     "document_expiry",
     "seat",
     "bags",
+    "passenger_ref",
 )
 
 

@@ -295,6 +295,7 @@ class _Writer:
             if document and document.expiry
             else None,
             "pnr_locator": parsed.pnr_locator,
+            "passenger_ref": parsed.passenger_reference,
             "seat": parsed.seat,
             "bags": parsed.bags_count,
             "quality_flags": list(parsed.quality_flags),

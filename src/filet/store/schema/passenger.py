@@ -69,6 +69,7 @@ class ApiTraveller(IdMixin, CreatedMixin, Base):
     document_country: Mapped[str | None] = mapped_column(String(3))
     document_expiry: Mapped[str | None] = mapped_column(String(10))
     pnr_locator: Mapped[str | None] = mapped_column(String(16), index=True)
+    passenger_ref: Mapped[str | None] = mapped_column(String(35))
     seat: Mapped[str | None] = mapped_column(String(8))
     bags: Mapped[int | None]
     quality_flags: Mapped[list[Any]] = mapped_column(default=list)

@@ -293,6 +293,7 @@ class WorldGenerator:
             booked_variations=tuple(applied),
             booked_birth=booked_birth,
             child=child,
+            bags=self.rng_records.choice((1, 1, 2, 2, 3)),
         )
 
     def _route(self, routes: list[Route], weights: list[float]) -> Route:
@@ -849,6 +850,8 @@ class WorldGenerator:
         payer = net.role("booker_payer")[0]
         for p in passengers:
             p.operation_id = op.operation_id
+            if p.physical is not p.identity or p.physical.kind == "smuggled_migrant":
+                p.bags = 0  # smuggled migrants travel with minimal luggage
         created = dt.datetime.combine(
             op.day - dt.timedelta(days=self.rng_smuggling.randint(*lead)),
             dt.time(self.rng_smuggling.randint(8, 18), self.rng_smuggling.randrange(60)),

@@ -71,6 +71,7 @@ class Passenger:
     entry_reasons: tuple[str, ...] = ()
     entry_officer: str = ""
     child: bool = False
+    bags: int = 1
 
     def truth(self) -> RecordTruth:
         return RecordTruth(
@@ -259,7 +260,7 @@ class TravelBook:
                             traveller_ref=str(ref),
                             seat=seat,
                             checked_in=load.departure - dt.timedelta(minutes=95 + ref),
-                            bags_count=1 if passenger.document is not None else 0,
+                            bags_count=passenger.bags,
                         )
                     )
                 if self.is_reported(load):
@@ -424,7 +425,7 @@ class TravelBook:
             pnr_locator=booking.record_locator,
             seat=seat,
             documents=documents,
-            bags_count=1 if doc is not None else 0,
+            bags_count=p.bags,
         )
 
     def _air_crossings(

@@ -102,7 +102,7 @@ def make_rules(count: int) -> RuleSet:
     return RuleSet(rules)
 
 
-def batch(bookings: int, rule_count: int) -> None:
+def batch(bookings: int, rule_count: int, peer_rows: int) -> None:
     connection = duckdb.connect()
     started = time.perf_counter()
     connection.execute(GENERATE.format(n=bookings))
@@ -130,7 +130,9 @@ def batch(bookings: int, rule_count: int) -> None:
     # Peer: the same rules as Python closures over the traveller feature rows.
     names = list(connection.execute("SELECT * FROM traveller_features LIMIT 0").fetchdf().columns)
     started = time.perf_counter()
-    result = connection.execute("SELECT * FROM traveller_features")
+    result = connection.execute(
+        f"SELECT * FROM traveller_features ORDER BY traveller_id LIMIT {peer_rows}"
+    )
     python_flagged = 0
     rules = ruleset.by_target["traveller"]
     while chunk := result.fetchmany(50_000):
@@ -139,9 +141,17 @@ def batch(bookings: int, rule_count: int) -> None:
             if any(rule.evaluate(values) is True for rule in rules):
                 python_flagged += 1
     peer = time.perf_counter() - started
+    sql_rows = (travellers + bookings) / scoring if scoring else 0.0
+    shown = min(peer_rows, travellers)
+    sql_flagged = connection.execute(
+        f"SELECT COUNT(*) FROM ({ruleset.score_sql('traveller')}) s WHERE traveller_id IN "
+        f"(SELECT traveller_id FROM traveller_features ORDER BY traveller_id LIMIT {peer_rows})"
+    ).fetchone()
+    print(f"  rules in SQL: {sql_rows:,.0f} targets/s")
     print(
-        f"  peer: traveller rules as Python closures over fetched rows {peer:8.2f} s "
-        f"(flagged {python_flagged:,}; SQL flagged {flagged['traveller']:,})"
+        f"  peer: the same traveller rules as Python closures over {shown:,} fetched rows: "
+        f"{peer:.2f} s, {shown / peer:,.0f} targets/s (flagged {python_flagged:,}; "
+        f"SQL on the same rows {sql_flagged[0] if sql_flagged else 0:,})"
     )
     connection.close()
 
@@ -252,8 +262,9 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--online-bookings", type=int, default=500)
     parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--peer-rows", type=int, default=50_000)
     args = parser.parse_args()
-    batch(args.bookings, args.rules)
+    batch(args.bookings, args.rules, args.peer_rows)
     online(args.online_bookings, args.calls)
 
 

@@ -152,13 +152,18 @@ def _in_list(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _doc_alert(country: str, number: str) -> str:
-    return (
-        f"EXISTS (SELECT 1 FROM document_alerts da WHERE da.issuing_state = {country} AND "
-        f"(da.document_number = {number} OR (da.number_to IS NOT NULL AND "
-        f"LENGTH(da.document_number) = LENGTH({number}) AND LENGTH(da.number_to) = "
-        f"LENGTH({number}) AND {number} BETWEEN da.document_number AND da.number_to)))"
-    )
+def _alerted(source: str, key: str, country: str, number: str) -> str:
+    """Keys of ``source`` rows whose document is on an alert list (number or blank range), as
+    equi-joins (a correlated EXISTS with OR would be a nested loop)."""
+    return f"""
+  SELECT s.{key} AS alerted_id FROM {source} s JOIN document_alerts da
+    ON da.issuing_state = s.{country} AND da.document_number = s.{number}
+  UNION
+  SELECT s.{key} FROM {source} s JOIN document_alerts da
+    ON da.issuing_state = s.{country}
+  WHERE da.number_to IS NOT NULL AND LENGTH(da.document_number) = LENGTH(s.{number})
+    AND LENGTH(da.number_to) = LENGTH(s.{number})
+    AND s.{number} BETWEEN da.document_number AND da.number_to"""
 
 
 def booking_sql(d: Dialect = DUCKDB) -> str:
@@ -192,16 +197,22 @@ WITH first_leg AS (
 ), no_show AS (
   SELECT DISTINCT l.booking_id FROM pnr_legs l JOIN first_leg f ON l.booking_id = f.booking_id
   WHERE l.seq > f.first_seq AND l.status IN ({no_show})
+), traveller_names AS (
+  SELECT booking_id, UPPER(surname || ' ' || given_names) AS name FROM pnr_travellers
+  UNION
+  SELECT booking_id, UPPER(given_names || ' ' || surname) FROM pnr_travellers
+  UNION
+  SELECT booking_id, UPPER(name_as_sent) FROM pnr_travellers
 ), pay AS (
-  SELECT booking_id,
-         MAX(CASE WHEN method = 'CA' THEN 1 ELSE 0 END) AS cash,
-         MAX(CASE WHEN payer_name IS NOT NULL AND TRIM(payer_name) <> '' AND NOT EXISTS (
-               SELECT 1 FROM pnr_travellers t WHERE t.booking_id = p.booking_id AND (
-                 UPPER(TRIM(p.payer_name)) = UPPER(t.surname || ' ' || t.given_names)
-                 OR UPPER(TRIM(p.payer_name)) = UPPER(t.given_names || ' ' || t.surname)
-                 OR UPPER(TRIM(p.payer_name)) = UPPER(t.name_as_sent)))
-             THEN 1 ELSE 0 END) AS non_traveller
-  FROM pnr_payments p GROUP BY booking_id
+  SELECT p.booking_id,
+         MAX(CASE WHEN p.method = 'CA' THEN 1 ELSE 0 END) AS cash,
+         MAX(CASE WHEN p.payer_name IS NOT NULL AND TRIM(p.payer_name) <> ''
+                   AND n.name IS NULL THEN 1 ELSE 0 END) AS non_traveller
+  FROM pnr_payments p LEFT JOIN traveller_names n
+    ON n.booking_id = p.booking_id AND n.name = UPPER(TRIM(p.payer_name))
+  GROUP BY p.booking_id
+), split_parents AS (
+  SELECT DISTINCT carrier, split_from AS locator FROM pnr_bookings WHERE split_from IS NOT NULL
 ), party AS (
   SELECT booking_id, SUM(CASE WHEN infant THEN 0 ELSE 1 END) AS n
   FROM pnr_travellers GROUP BY booking_id
@@ -251,9 +262,7 @@ SELECT
   COALESCE(pay.non_traveller, 0) = 1 AS paid_by_non_traveller,
   b.one_way AS one_way,
   CAST(COALESCE(party.n, 0) AS BIGINT) AS group_size,
-  (b.split_from IS NOT NULL OR EXISTS (
-     SELECT 1 FROM pnr_bookings s WHERE s.carrier = b.carrier AND s.split_from = b.locator))
-    AS split_pnr,
+  (b.split_from IS NOT NULL OR sp.locator IS NOT NULL) AS split_pnr,
   CAST(COALESCE(sc.n, 0) AS BIGINT) AS shared_contact_count,
   CAST(COALESCE(sk.n, 0) AS BIGINT) AS shared_card_count,
   CAST(ag.flagged AS DOUBLE) / ag.n AS agency_flagged_share,
@@ -272,6 +281,7 @@ LEFT JOIN party ON party.booking_id = b.id
 LEFT JOIN shared_contact sc ON sc.booking_id = b.id
 LEFT JOIN shared_card sk ON sk.booking_id = b.id
 LEFT JOIN agency ag ON ag.agency_id = b.agency_id
+LEFT JOIN split_parents sp ON sp.carrier = b.carrier AND sp.locator = b.locator
 """
 
 
@@ -323,6 +333,7 @@ WITH ages AS (
 ), migrant AS (
   SELECT ir.id FROM identity_records ir JOIN persons p ON p.id = ir.person_id
   WHERE p.category = 'smuggled_migrant'
+), alerted AS ({_alerted("pnr_travellers", "id", "document_country", "document_number")}
 )
 SELECT
   t.id AS traveller_id,
@@ -331,12 +342,10 @@ SELECT
   t.nationality AS nationality,
   t.sex AS sex,
   CASE WHEN t.age_years IS NULL THEN NULL WHEN t.age_years >= 18 THEN FALSE
-       ELSE COALESCE(ad.n, 0) > 0 AND NOT EXISTS (
-         SELECT 1 FROM adult_names an WHERE an.booking_id = t.booking_id AND an.surname = t.surname)
+       ELSE COALESCE(ad.n, 0) > 0 AND an.booking_id IS NULL
   END AS minor_with_unrelated_adults,
   se.gap AS document_series_gap,
-  CASE WHEN t.document_number IS NULL OR t.document_country IS NULL THEN FALSE
-       ELSE {_doc_alert("t.document_country", "t.document_number")} END AS document_alert,
+  al.alerted_id IS NOT NULL AS document_alert,
   w.subject_id IS NOT NULL AS watchlist_hit,
   bg.most = 0 AS minimal_luggage,
   CAST(db.n AS BIGINT) AS bookings_with_same_document,
@@ -346,6 +355,8 @@ SELECT
 FROM ages t
 LEFT JOIN booking_features bf ON bf.booking_id = t.booking_id
 LEFT JOIN adults ad ON ad.booking_id = t.booking_id
+LEFT JOIN adult_names an ON an.booking_id = t.booking_id AND an.surname = t.surname
+LEFT JOIN alerted al ON al.alerted_id = t.id
 LEFT JOIN series se ON se.id = t.id
 LEFT JOIN doc_bookings db
   ON db.document_country = t.document_country AND db.document_number = t.document_number
@@ -360,12 +371,13 @@ LEFT JOIN migrant m ON m.id = t.identity_record_id
 def crossing_sql(d: Dialect = DUCKDB) -> str:
     """One row per border crossing (``crossing_id``) with the crossing features."""
     return f"""
-WITH cx AS (
+WITH alerted_documents AS ({_alerted("travel_documents", "id", "issuing_state", "number")}
+), cx AS (
   SELECT c.*, c.at AS crossed_at, ir.birth_date, ir.sex, ir.nationality, ir.person_id,
          COALESCE('p' || CAST(ir.person_id AS VARCHAR), 'r' || CAST(c.identity_record_id AS VARCHAR),
                   'd' || CAST(c.document_id AS VARCHAR)) AS subject,
          CASE WHEN td.id IS NULL THEN FALSE
-              ELSE {_doc_alert("td.issuing_state", "td.number")} END AS doc_alert
+              ELSE td.id IN (SELECT alerted_id FROM alerted_documents) END AS doc_alert
   FROM border_crossings c
   LEFT JOIN identity_records ir ON ir.id = c.identity_record_id
   LEFT JOIN travel_documents td ON td.id = c.document_id

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from filet.border._check import BorderCheck
 from filet.border._data import border_knowledge
 from filet.errors import InputError, NotFoundError, Place
 from filet.security import Actor, record
@@ -545,3 +546,53 @@ def repeat_companions(
 def crossing_points(session: Session) -> Sequence[CrossingPoint]:
     """Every crossing point, by code."""
     return session.execute(select(CrossingPoint).order_by(CrossingPoint.code)).scalars().all()
+
+
+def crossing_from_check(
+    check: BorderCheck,
+    *,
+    point: str,
+    direction: str,
+    decision: str,
+    reasons: Sequence[str] = (),
+    at: dt.datetime | None = None,
+    carrier: str | None = None,
+    voyage: str | None = None,
+    vehicle: str | None = None,
+    companions_ref: str | None = None,
+    protection_facts: Sequence[str] = (),
+) -> CrossingInput:
+    """The crossing to record from a check: the person and document as the MRZ gives them."""
+    doc = check.document
+    birth = doc.birth_date.iso if doc.birth_date else None
+    if birth is not None and "X" in birth:
+        birth = birth.split("-XX")[0] if not birth.startswith("XXXX") else None
+    return CrossingInput(
+        point=point,
+        direction=direction,
+        at=at or check.checked_at,
+        decision=decision,
+        reasons=tuple(reasons),
+        surname=doc.primary_identifier or None,
+        given_names=doc.secondary_identifier or None,
+        birth_date=birth,
+        sex=doc.sex if doc.sex in ("M", "F", "X") else None,
+        nationality=doc.nationality or None,
+        document_type=doc.document_code[:1] or None,
+        document_country=doc.issuing_state,
+        document_number=doc.document_number,
+        document_expiry=doc.expiry_date.date if doc.expiry_date else None,
+        carrier=carrier or None,
+        voyage=voyage or None,
+        vehicle=vehicle or None,
+        companions_ref=companions_ref or None,
+        mrz="\n".join(doc.lines),
+        check_result={
+            "status": check.status,
+            "headline": check.headline,
+            "alerts": [r.as_dict() for r in check.reasons],
+            "checked_at": check.checked_at.isoformat(),
+        },
+        age=check.age,
+        protection_facts=tuple(protection_facts),
+    )

@@ -34,7 +34,7 @@ from filet.screening._score import (
 )
 
 DEFAULT_BLOCK_CAP = 200_000  # a key shared by more entries than this says nothing
-DEFAULT_MIN_COVER = 0.4  # share of the name's weight a candidate must share keys with
+DEFAULT_MIN_COVER = 0.5  # share of the name's weight a candidate must share keys with
 
 
 class WatchlistIndex:

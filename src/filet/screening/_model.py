@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from filet.names import NameComparison
+
 
 def normalise_document(number: str | None) -> str | None:
     """A document number for comparison: letters and digits only, upper case, O read as 0."""
@@ -116,8 +118,13 @@ class ScreeningMatch:
     score: float
     band: str  # review | strong | below
     evidence: tuple[Evidence, ...]
-    name_comparison: dict[str, Any]
+    name: NameComparison | None
     settings_version: str
+
+    @property
+    def name_comparison(self) -> dict[str, Any]:
+        """The name comparison's own explanation (aligned parts, rules, weights, unmatched)."""
+        return self.name.as_dict() if self.name is not None else {}
 
     def explanation(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 from filet.names import AnalysedName, analyse, compare
 from filet.screening._import import same_country
@@ -65,7 +66,7 @@ class ScreeningSettings:
         metadata={"description": "name scores below this are not reported as evidence of a match"},
     )
 
-    @property
+    @cached_property
     def version(self) -> str:
         values = ",".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
         return "scr-" + hashlib.sha256(values.encode()).hexdigest()[:8]
@@ -218,6 +219,11 @@ def score_pair(
         )
     )
     score = name_score if name_score >= settings.minimum_name_score else 0.0
+    if score == 0.0 and not (traveller.document and traveller.document == entry.document):
+        # No name evidence and no document: the other features only subtract, so stop here.
+        return ScreeningMatch(
+            traveller.traveller, entry.entry, 0.0, "below", tuple(evidence), best, settings.version
+        )
     if traveller.document and entry.document:
         if traveller.document == entry.document:
             score = 1.0 - (1.0 - score) * (1.0 - settings.document_weight)
@@ -281,6 +287,6 @@ def score_pair(
         score=round(final, 6),
         band=settings.band(final),
         evidence=tuple(evidence),
-        name_comparison=best.as_dict() if best is not None else {},
+        name=best,
         settings_version=settings.version,
     )

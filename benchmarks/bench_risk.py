@@ -110,6 +110,7 @@ def batch(bookings: int, rule_count: int, peer_rows: int) -> None:
     travellers = connection.execute("SELECT COUNT(*) FROM pnr_travellers").fetchone()[0]  # type: ignore[index]
     ruleset = make_rules(rule_count)
     started = time.perf_counter()
+    cpu_started = time.process_time()
     create_feature_views(connection)
     features = time.perf_counter() - started
     started = time.perf_counter()
@@ -120,12 +121,15 @@ def batch(bookings: int, rule_count: int, peer_rows: int) -> None:
         ).fetchone()
         flagged[target] = row[0] if row else 0
     scoring = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"batch: {bookings:,} bookings, {travellers:,} travellers, {rule_count} rules")
     print(f"  generate tables          {generated:8.2f} s")
     print(f"  features (SQL, DuckDB)   {features:8.2f} s")
     print(f"  rules (SQL, DuckDB)      {scoring:8.2f} s   flagged {flagged}")
-    print(f"  features + rules         {features + scoring:8.2f} s")
+    print(
+        f"  features + rules         {features + scoring:8.2f} s wall, {cpu:.2f} s CPU (all threads)"
+    )
     print(f"  peak memory (RSS)        {peak:8.0f} MiB")
     # Peer: the same rules as Python closures over the traveller feature rows.
     names = list(connection.execute("SELECT * FROM traveller_features LIMIT 0").fetchdf().columns)

@@ -259,7 +259,9 @@ async def watchlist_import(
             valid_to=valid_to,
         )
     except UnicodeDecodeError:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the body is not UTF-8") from None
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "the body is not UTF-8"
+        ) from None
     except FiletError as error:
         session.rollback()
         raise _http(error) from None

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import documents, identity, ingest, names, passenger, research, retention, risk, screening, synth, system
-from filet.cli import border
+from filet.cli import (
+    border,
+    documents,
+    evaluate,
+    identity,
+    ingest,
+    names,
+    passenger,
+    research,
+    retention,
+    risk,
+    screening,
+    synth,
+    system,
+)
 from filet.cli.network import intelligence_app, network_app
 from filet.cli.protection import protection_app
 
@@ -40,3 +53,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(border.crossings_app, name="crossings")
     app.add_typer(network_app, name="network")
     app.add_typer(intelligence_app, name="intelligence")
+    app.command("evaluate")(evaluate.evaluate)

@@ -1,0 +1,267 @@
+"""`filet evaluate`: what filet concluded, in the store, against the synthetic world's truth.
+
+The synthetic world (``filet synth``) names every record (``paxlst:A…``, ``pnrgov:LOC:2``,
+``crossing:N``) and says who really stood behind it (``truth/records.csv``). Here the store's
+identity records are mapped back to those ids, and each detector that exists is measured:
+identity resolution (pairwise and cluster precision/recall/F1 by nationality and script),
+watchlist screening, risk rules (flagged bookings and travellers), protection (recall of
+vulnerable people by nationality and sex), and network analysis when it has run. Records of the
+truth that never reached the store count as missed, so an empty store scores zero recall.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from filet.errors import InputError, Place
+from filet.store.schema import (
+    ApiTraveller,
+    BorderCrossing,
+    IdentityRecord,
+    ScreeningHit,
+    WatchlistEntry,
+)
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The parts of a synthetic world's ``truth/`` folder the measures need."""
+
+    folder: Path
+    records: dict[str, dict[str, str]]
+    persons: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, folder: Path) -> Truth:
+        if not (folder / "records.csv").exists():
+            raise InputError(
+                "not a truth folder (no records.csv): give the truth/ folder written by filet synth",
+                Place(file=str(folder)),
+            )
+        return cls(
+            folder,
+            {row["record_id"]: row for row in read_rows(folder / "records.csv")},
+            {row["person_id"]: row for row in read_rows(folder / "persons.csv")},
+        )
+
+    def person_of(self, record_id: str) -> str | None:
+        row = self.records.get(record_id)
+        return row["physical_person_id"] if row else None
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def record_ids(session: Session) -> dict[int, str]:
+    """Store identity record id → the synthetic world's record id."""
+    mapping: dict[int, str] = {}
+    for record_id, reference in session.execute(
+        select(ApiTraveller.identity_record_id, ApiTraveller.passenger_ref).where(
+            ApiTraveller.identity_record_id.is_not(None), ApiTraveller.passenger_ref.is_not(None)
+        )
+    ).tuples():
+        assert record_id is not None
+        mapping[record_id] = f"paxlst:{reference}"
+    for record_id, key in session.execute(
+        select(IdentityRecord.id, IdentityRecord.source_key).where(
+            IdentityRecord.source_type == "pnr"
+        )
+    ).tuples():
+        _carrier, locator, reference = key.split(":", 2)
+        mapping[record_id] = f"pnrgov:{locator}:{reference}"
+    for record_id, result in session.execute(
+        select(BorderCrossing.identity_record_id, BorderCrossing.check_result).where(
+            BorderCrossing.identity_record_id.is_not(None)
+        )
+    ).tuples():
+        line = result.get("line") if result else None
+        if record_id is not None and isinstance(line, int):
+            mapping[record_id] = f"crossing:{line - 1}"
+    return mapping
+
+
+def person_map(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[int, str]:
+    """Store person → the real person most of its records belong to."""
+    votes: dict[int, Counter[str]] = {}
+    for record_id, person_id in session.execute(
+        select(IdentityRecord.id, IdentityRecord.person_id).where(
+            IdentityRecord.person_id.is_not(None)
+        )
+    ).tuples():
+        real = truth.person_of(ids.get(record_id, ""))
+        if real and person_id is not None:
+            votes.setdefault(person_id, Counter())[real] += 1
+    return {person: counts.most_common(1)[0][0] for person, counts in votes.items()}
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _f1(precision: float | None, recall: float | None) -> float | None:
+    if not precision or not recall:
+        return 0.0 if precision is not None and recall is not None else None
+    return round(2 * precision * recall / (precision + recall), 4)
+
+
+def measure_identity(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
+    from filet.identity import evaluate_clusters
+
+    clusters = {
+        ids[record_id]: f"p{person_id}" if person_id is not None else f"r{record_id}"
+        for record_id, person_id in session.execute(
+            select(IdentityRecord.id, IdentityRecord.person_id)
+        ).tuples()
+        if record_id in ids
+    }
+    wanted = {
+        rid: row["physical_person_id"]
+        for rid, row in truth.records.items()
+        if rid.split(":", 1)[0] in ("paxlst", "pnrgov", "crossing")
+    }
+    predicted = {rid: clusters.get(rid, f"missing:{rid}") for rid in wanted}
+    breakdown = {
+        attribute: {
+            rid: truth.persons.get(person, {}).get(attribute, "") or "unknown"
+            for rid, person in wanted.items()
+        }
+        for attribute in ("nationality", "script")
+    }
+    report = evaluate_clusters(predicted, wanted, breakdown)
+    result: dict[str, Any] = report.to_json()
+    result["records_in_truth"] = len(wanted)
+    result["records_found"] = sum(1 for rid in wanted if rid in clusters)
+    return result
+
+
+def measure_screening(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
+    listed = {row["entry_id"]: row for row in read_rows(truth.folder / "watchlist.csv")}
+    travelled = {row["physical_person_id"] for row in truth.records.values()}
+    wanted = {
+        row["person_id"]
+        for row in listed.values()
+        if row.get("relation") == "facilitator" and row["person_id"] in travelled
+    }
+    hits = (
+        session.execute(
+            select(
+                ScreeningHit.subject_type, ScreeningHit.subject_id, WatchlistEntry.entry_key
+            ).join(WatchlistEntry, WatchlistEntry.id == ScreeningHit.entry_id)
+        )
+        .tuples()
+        .all()
+    )
+    correct = 0
+    found: set[str] = set()
+    for subject_type, subject_id, entry in hits:
+        real = (
+            truth.person_of(ids.get(subject_id, "")) if subject_type == "identity_record" else None
+        )
+        listed_person = listed.get(entry, {}).get("person_id")
+        if real is not None and real == listed_person:
+            correct += 1
+            found.add(real)
+    precision = _rate(correct, len(hits))
+    recall = _rate(len(found & wanted), len(wanted)) if wanted else None
+    return {
+        "hits": len(hits),
+        "correct_hits": correct,
+        "listed_travellers": len(wanted),
+        "found": len(found & wanted),
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+    }
+
+
+def measure_risk(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
+    from filet.risk import evaluate_against_truth
+
+    return {
+        name: {
+            "positives": d.positives,
+            "flagged": d.flagged,
+            "true_positives": d.true_positives,
+            "precision": d.precision,
+            "recall": d.recall,
+            "f1": _f1(d.precision, d.recall),
+        }
+        for name, d in evaluate_against_truth(session, truth.folder).items()
+    }
+
+
+def measure_protection(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
+    from filet.protection import recall_by_group, truth_from_rows
+    from filet.store.schema import ProtectionCase
+
+    vulnerable = [row["person_id"] for row in read_rows(truth.folder / "vulnerable.csv")]
+    people = person_map(session, truth, ids)
+    identified = {
+        people[person_id]
+        for person_id in session.execute(
+            select(ProtectionCase.person_id).where(ProtectionCase.person_id.is_not(None))
+        ).scalars()
+        if person_id in people
+    }
+    groups = recall_by_group(truth_from_rows(vulnerable, truth.persons), identified)
+    return {
+        "vulnerable": len(set(vulnerable)),
+        "groups": [
+            {
+                "dimension": g.dimension,
+                "group": g.group,
+                "vulnerable": g.vulnerable,
+                "identified": g.identified,
+                "recall": g.recall,
+                "miss_rate": g.miss_rate,
+                "wilson_low": g.low,
+                "wilson_high": g.high,
+                "suppressed": g.suppressed,
+            }
+            for g in groups
+        ],
+    }
+
+
+Measure = Callable[[Session, Truth, Mapping[int, str]], dict[str, Any]]
+
+MEASURES: dict[str, Measure] = {
+    "identity": measure_identity,
+    "screening": measure_screening,
+    "risk": measure_risk,
+    "protection": measure_protection,
+}
+
+
+def evaluate(
+    session: Session, truth_folder: Path, detectors: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Every measure (or those named) of the store against ``truth_folder``."""
+    truth = Truth.load(truth_folder)
+    ids = record_ids(session)
+    chosen = list(detectors) if detectors else list(MEASURES)
+    unknown = [d for d in chosen if d not in MEASURES]
+    if unknown:
+        raise InputError(
+            f"unknown detectors {unknown}; known: {sorted(MEASURES)}", Place(field="--detector")
+        )
+    return {
+        "truth": str(truth_folder),
+        "records_mapped": len(ids),
+        **{name: MEASURES[name](session, truth, ids) for name in chosen},
+    }
+
+
+__all__ = ["MEASURES", "Truth", "evaluate", "person_map", "record_ids"]

@@ -20,7 +20,6 @@ from filet.cli import (
     system,
 )
 from filet.cli.network import intelligence_app, network_app
-from filet.cli.network import intelligence_app, network_app
 from filet.cli.protection import protection_app
 
 
@@ -55,5 +54,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(network_app, name="network")
     app.add_typer(intelligence_app, name="intelligence")
     app.command("evaluate")(evaluate.evaluate)
-    app.add_typer(network_app, name="network")
-    app.add_typer(intelligence_app, name="intelligence")

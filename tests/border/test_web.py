@@ -1,0 +1,96 @@
+"""The border over HTTP: a check, recording the decision, the list with filters, the screens."""
+
+from __future__ import annotations
+
+import io
+
+from filet.border import import_alerts
+from filet.documents import read_alert_csv
+from filet.security import SYSTEM
+from filet.store import session_factory, transaction
+from tests.border.conftest import add_points, passport
+from tests.web.conftest import Site, site  # noqa: F401 (the fixture)
+
+ALERTS = """issuing_state,document_number,document_type,status,reported_date,source
+D,C01X00T47,P,stolen,2025-11-02,BKA
+"""
+
+
+def _prepare(site: Site) -> None:
+    with transaction(session_factory(site.engine)) as session:
+        add_points(session)
+        import_alerts(session, read_alert_csv(io.StringIO(ALERTS)), SYSTEM)
+
+
+def test_check_then_record_then_list(site: Site) -> None:
+    _prepare(site)
+    officer = site.headers("border_officer")
+    mrz = passport("C01X00T47")
+    response = site.client.post(
+        "/api/v1/checks", json={"mrz": mrz, "point": "FRA", "direction": "entry"}, headers=officer
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "red"
+    assert body["headline"] == "RED: document reported stolen: BKA, 2025-11-02"
+    assert body["document"]["document"]["document_number"] == "C01X00T47"
+    assert {"protection", "screening", "risk"} <= set(body)
+    bad = site.client.post("/api/v1/checks", json={"mrz": "P<D<<X"}, headers=officer)
+    assert bad.status_code == 422 and "line" in bad.json()["detail"]
+
+    refused = site.client.post(
+        "/api/v1/crossings",
+        json={
+            "mrz": "\n".join(mrz),
+            "point": "FRA",
+            "direction": "entry",
+            "decision": "refused",
+            "reasons": ["document_reported_lost_stolen"],
+        },
+        headers=officer,
+    )
+    assert refused.status_code == 201, refused.text
+    assert refused.json()["status"] == "red"
+    wrong = site.client.post(
+        "/api/v1/crossings",
+        json={
+            "mrz": mrz,
+            "point": "FRA",
+            "direction": "exit",
+            "decision": "refused",
+            "reasons": ["made_up"],
+        },
+        headers=officer,
+    )
+    assert wrong.status_code == 422 and "declared list" in wrong.json()["detail"]
+    unknown_point = site.client.post(
+        "/api/v1/crossings",
+        json={"mrz": mrz, "point": "NOPE", "direction": "exit", "decision": "admitted"},
+        headers=officer,
+    )
+    assert unknown_point.status_code == 404
+
+    listed = site.client.get("/api/v1/crossings?decision=refused&point=FRA", headers=officer)
+    assert listed.status_code == 200
+    (row,) = listed.json()
+    assert row["id"] == refused.json()["id"] and row["reasons"] == ["document_reported_lost_stolen"]
+    assert site.client.get("/api/v1/crossings?direction=exit", headers=officer).json() == []
+    assert (
+        site.client.get("/api/v1/crossings?from=2026-01-01T00:00:00", headers=officer).status_code
+        == 422
+    )
+    analyst = site.client.post(
+        "/api/v1/crossings",
+        json={"mrz": mrz, "point": "FRA", "direction": "exit", "decision": "admitted"},
+        headers=site.headers("analyst"),
+    )
+    assert analyst.status_code == 403
+
+
+def test_screens_show_check_and_crossings(site: Site) -> None:
+    _prepare(site)
+    page = site.client.get("/check", headers=site.headers("border_officer"))
+    assert page.status_code == 200
+    assert 'for="mrz"' in page.text and "/static/border.js" in page.text
+    listed = site.client.get("/crossings", headers=site.headers("analyst"))
+    assert listed.status_code == 200 and "No crossing matches these filters." in listed.text

@@ -359,6 +359,25 @@ def _subject_key(record: IdentityRecord | None, crossing: BorderCrossing) -> str
     return None
 
 
+_ALERTED_DOCUMENT = """EXISTS (SELECT 1 FROM document_alerts da
+  WHERE da.issuing_state = td.issuing_state AND (da.document_number = td.number
+    OR (da.number_to IS NOT NULL AND LENGTH(da.document_number) = LENGTH(td.number)
+        AND LENGTH(da.number_to) = LENGTH(td.number)
+        AND td.number BETWEEN da.document_number AND da.number_to)))"""
+_POINT_STATS = text(
+    f"""
+SELECT COUNT(*),
+  SUM(CASE WHEN c.officer = :officer THEN 1 ELSE 0 END),
+  SUM(CASE WHEN c.decision = 'admitted' AND td.id IS NOT NULL AND {_ALERTED_DOCUMENT}
+      THEN 1 ELSE 0 END),
+  SUM(CASE WHEN c.decision = 'admitted' AND c.officer = :officer AND td.id IS NOT NULL
+       AND {_ALERTED_DOCUMENT} THEN 1 ELSE 0 END)
+FROM border_crossings c LEFT JOIN travel_documents td ON td.id = c.document_id
+WHERE c.crossing_point_id = :point
+"""
+)
+
+
 def _crossing_alerted(session: Session, crossing: BorderCrossing) -> bool:
     if crossing.document_id is None:
         return False
@@ -402,27 +421,14 @@ def crossing_features(session: Session, crossing_id: int) -> Features:
                 if key is not None and key != subject:
                     others.add(key)
         mates = len(others)
-    flagged_at_point = 0
-    total_at_point = 0
-    officer_flagged: int | None = None
-    officer_total = 0
-    at_point = list(
-        session.execute(
-            select(BorderCrossing).where(
-                BorderCrossing.crossing_point_id == crossing.crossing_point_id
-            )
-        ).scalars()
+    total_at_point, officer_total, flagged_at_point, officer_flagged_count = (
+        session.connection()
+        .execute(_POINT_STATS, {"point": crossing.crossing_point_id, "officer": crossing.officer})
+        .one()
     )
-    if crossing.officer is not None:
-        officer_flagged = 0
-    for other in at_point:
-        total_at_point += 1
-        same_officer = crossing.officer is not None and other.officer == crossing.officer
-        officer_total += 1 if same_officer else 0
-        if other.decision == "admitted" and _crossing_alerted(session, other):
-            flagged_at_point += 1
-            if same_officer and officer_flagged is not None:
-                officer_flagged += 1
+    officer_flagged = None if crossing.officer is None else int(officer_flagged_count or 0)
+    flagged_at_point = int(flagged_at_point or 0)
+    officer_total = int(officer_total or 0)
     concentration: float | None = None
     if officer_flagged is not None and flagged_at_point > 0 and officer_total > 0:
         concentration = (officer_flagged * total_at_point) / (flagged_at_point * officer_total)

@@ -21,7 +21,7 @@ from filet.cli.commands import register
 from filet.documents import parse_mrz
 from filet.errors import ConfigError
 from filet.passenger import read_crossings_csv, read_paxlst, read_pnrgov
-from filet.synth import ModusOperandi, SynthSummary, generate, load_scenario
+from filet.synth import ModusOperandi, SynthSummary, TravellerKind, generate, load_scenario
 
 SEED = 13
 
@@ -398,3 +398,12 @@ def test_one_document_number_one_holder_except_planted_fraud(
     }
     shared = {key for key, seen in holders.items() if len(seen) > 1}
     assert shared <= altered
+
+
+def test_traveller_count_matches_the_people_in_the_truth(world: tuple[Path, SynthSummary]) -> None:
+    root, summary = world
+    travelling = {k.value for k in TravellerKind} | {"smuggled_migrant"}
+    kinds = Counter(r["kind"] for r in _rows(root / "truth/persons.csv"))
+    assert sum(kinds[k] for k in travelling) == summary.travellers
+    assert kinds["smuggled_migrant"] == summary.smuggled_migrants
+    assert abs(summary.travellers - load_scenario("tiny").travellers) < 0.15 * summary.travellers

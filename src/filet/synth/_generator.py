@@ -330,6 +330,7 @@ class WorldGenerator:
             and self.scenario.land_routes
             and rng.random() < self.scenario.land_share
         ):
+            self.counts["travellers"] += 1
             return self._land_trip(day, kind)
         if kind == TravellerKind.BUSINESS:
             route = self._air_route(kind)

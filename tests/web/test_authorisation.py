@@ -17,6 +17,13 @@ from tests.web.conftest import ROLES, Site
 
 ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/health"): None,
+    ("POST", "/api/v1/checks"): "documents:check",
+    ("POST", "/api/v1/crossings"): "crossings:write",
+    ("GET", "/api/v1/crossings"): "crossings:read",
+    ("GET", "/check"): "documents:check",
+    ("POST", "/check"): "documents:check",
+    ("POST", "/check/decision"): "crossings:write",
+    ("GET", "/crossings"): "crossings:read",
     ("GET", "/api/v1/persons/{person_id}"): "persons:read",
     ("POST", "/api/v1/identity/judgements"): "identity:judge",
     ("GET", "/persons"): "persons:read",

@@ -34,7 +34,7 @@ def test_border_officer_logs_in_and_is_refused_admin_and_protection(
     live: LiveServer, page: Page
 ) -> None:
     login(page, live.url, "border_officer", PASSWORD)
-    expect(page.get_by_test_id("role-home")).to_have_text("Border officer")
+    expect(page.get_by_role("heading", name="Border check", exact=True)).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).not_to_contain_text("Users")
     expect(page.get_by_role("navigation", name="Main")).not_to_contain_text("Protection")
     for path in ("/admin/users", "/protection", "/audit"):

@@ -23,12 +23,14 @@ from filet.store import make_engine, require_current_schema, session_factory
 from filet.web import i18n
 from filet.web._context import AppContext
 from filet.web.api import admin, passenger, system
+from filet.web.api import border as border_api
 from filet.web.api import identity as identity_api
 from filet.web.api import protection as protection_api
 from filet.web.api import research as research_api
 from filet.web.api import risk as risk_api
 from filet.web.api import screening as screening_api
 from filet.web.deps import LoginRequired, principal_if_logged_in
+from filet.web.ui import border as border_ui
 from filet.web.ui import identity as identity_ui
 from filet.web.ui import pages
 from filet.web.ui import passenger as passenger_ui
@@ -49,6 +51,7 @@ API_ROUTERS = [
     identity_api.router,
     research_api.router,
     screening_api.router,
+    border_api.router,
 ]
 UI_ROUTERS = [
     pages.router,
@@ -58,6 +61,7 @@ UI_ROUTERS = [
     identity_ui.router,
     research_ui.router,
     screening_ui.router,
+    border_ui.router,
 ]
 
 

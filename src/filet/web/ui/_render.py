@@ -30,6 +30,8 @@ class NavItem:
 # The screens, in menu order; each shows only to roles holding its permission.
 NAVIGATION: list[NavItem] = [
     NavItem("/home", N_("Home"), "account:self"),
+    NavItem("/check", N_("Border check"), "documents:check"),
+    NavItem("/crossings", N_("Crossings"), "crossings:read"),
     NavItem("/flights", N_("Flights"), "passenger:read"),
     NavItem("/passenger/search", N_("Passenger search"), "passenger:read"),
     NavItem("/protection", N_("Protection cases"), "protection:read"),

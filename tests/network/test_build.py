@@ -37,7 +37,7 @@ def test_each_edge_type_names_its_source_rows(
             f"pnr_contact:{c.id}"
             for c in session.scalars(select(PnrContact).where(PnrContact.value == RECRUITER_PHONE))
         }
-        (phone_edges) = [
+        phone_edges = [
             (e, s, t) for e, s, t in _edges(session, "contact") if t.key == RECRUITER_PHONE
         ]
         assert len(phone_edges) == 3
@@ -58,12 +58,14 @@ def test_each_edge_type_names_its_source_rows(
         paid = _edges(session, "paid")
         assert {s.key for _e, s, _t in paid} == {"named:AHMAD PAYER", "named:OTHER SENDER"}
         # Travelling together: co-booked, adjacent seats, same flight with linked bookings.
-        assert all(e.provenance[0].startswith("pnr_booking:") for e, *_ in _edges(session, "co_booked"))
+        assert all(
+            e.provenance[0].startswith("pnr_booking:") for e, *_ in _edges(session, "co_booked")
+        )
         seats = _edges(session, "adjacent_seats")
         assert seats and all(" seats " in e.provenance[0] for e, *_ in seats)
         together = _edges(session, "travelled_with")
         assert {world.escort} <= {n.key for _e, s, t in together for n in (s, t)}
-        assert not {k for k in world.family} & {n.key for _e, s, t in together for n in (s, t)}
+        assert not set(world.family) & {n.key for _e, s, t in together for n in (s, t)}
         drove = _edges(session, "drove")
         assert {s.key for _e, s, _t in drove} == {world.driver}
         assert all(e.count == 2 for e, *_ in drove)
@@ -80,7 +82,9 @@ def test_build_is_idempotent(world: World, sessions: sessionmaker[Session]) -> N
     with transaction(sessions) as session:
         build_network(session)
     with sessions() as session:
-        assert sorted(session.execute(select(NetworkNode.id, NetworkNode.key)).all()) == before_nodes
+        assert (
+            sorted(session.execute(select(NetworkNode.id, NetworkNode.key)).all()) == before_nodes
+        )
         assert session.scalar(select(func.count()).select_from(NetworkEdge)) == before_edges
 
 
@@ -92,21 +96,30 @@ def test_intelligence_import_is_idempotent_and_checks_grades(
         assert import_intelligence(session, intelligence_file, SYSTEM) == 0
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
-        json.dumps({"id": "X1", "kind": "call", "grading_system": "4x4",
-                    "source_reliability": "F", "information_credibility": "2"}) + "\n",
+        json.dumps(
+            {
+                "id": "X1",
+                "kind": "call",
+                "grading_system": "4x4",
+                "source_reliability": "F",
+                "information_credibility": "2",
+            }
+        )
+        + "\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match="not a 4x4 grade") as caught:
-        with transaction(sessions) as session:
-            import_intelligence(session, bad, SYSTEM)
+    with (
+        pytest.raises(InputError, match="not a 4x4 grade") as caught,
+        transaction(sessions) as session,
+    ):
+        import_intelligence(session, bad, SYSTEM)
     assert caught.value.place.line == 1
     unconsented = tmp_path / "deb.jsonl"
     unconsented.write_text(
         json.dumps({"id": "DEB1", "consent": False, "interviewee": {}, "smugglers": []}) + "\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match="consent"):
-        with transaction(sessions) as session:
-            import_intelligence(session, unconsented, SYSTEM)
+    with pytest.raises(InputError, match="consent"), transaction(sessions) as session:
+        import_intelligence(session, unconsented, SYSTEM)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(IntelligenceItem)) == 4

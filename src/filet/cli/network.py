@@ -58,13 +58,24 @@ def rings(
     with transaction(_current_sessions()) as session:
         analysis = analyse_network(session, top=top)
         routed = [] if no_routing else route_to_protection(session, analysis, "network")
-        record(session, SYSTEM, "read", "network_ring", [str(r.ring_id) for r in analysis.rings], {})
+        record(
+            session, SYSTEM, "read", "network_ring", [str(r.ring_id) for r in analysis.rings], {}
+        )
         result = analysis.as_dict() | {"routed_to_protection": len(routed)}
     if as_json:
         print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
         return
     table = Table(title="Rings")
-    for column in ("ring", "score", "persons", "suspects", "migrants", "bookings", "routes", "span"):
+    for column in (
+        "ring",
+        "score",
+        "persons",
+        "suspects",
+        "migrants",
+        "bookings",
+        "routes",
+        "span",
+    ):
         table.add_column(column)
     for ring in result["rings"]:
         table.add_row(
@@ -114,8 +125,13 @@ def key_players_command(
         table.add_column(column)
     for rank, row in enumerate(rows, start=1):
         table.add_row(
-            str(rank), row["node"], str(row["score"]), str(row["degree"]),
-            str(row["betweenness"]), str(row["k_core"]), str(row["constraint"]),
+            str(rank),
+            str(row["node"]),
+            str(row["score"]),
+            str(row["degree"]),
+            str(row["betweenness"]),
+            str(row["k_core"]),
+            str(row["constraint"]),
         )
     console.print(table)
 

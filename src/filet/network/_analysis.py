@@ -76,7 +76,9 @@ class Network:
             n.id: (n.kind, n.key, n.label, dict(n.attributes or {}))
             for n in session.scalars(select(NetworkNode))
         }
-        by_key = {key: node_id for node_id, (kind, key, _l, _a) in nodes.items() if kind == "person"}
+        by_key = {
+            key: node_id for node_id, (kind, key, _l, _a) in nodes.items() if kind == "person"
+        }
         for person_id, category in session.execute(select(Person.id, Person.category)):
             found = by_key.get(f"person:{person_id}")
             if found is not None:
@@ -153,7 +155,12 @@ class Ring:
             "reasons": [r.__dict__ for r in self.reasons],
             "persons": len(self.persons),
             "suspects": [
-                {"key": r.key, "label": r.label, "role": r.role, "reasons": [x.__dict__ for x in r.reasons]}
+                {
+                    "key": r.key,
+                    "label": r.label,
+                    "role": r.role,
+                    "reasons": [x.__dict__ for x in r.reasons],
+                }
                 for r in self.suspects()
             ],
             "smuggled_migrants": len(self.migrants()),
@@ -169,23 +176,29 @@ class Ring:
         }
 
 
-def detect_rings(network: Network, min_persons: int = 3, resolution: float = 1.0) -> list[Ring]:
-    """Communities of persons around shared traces, scored by smuggling indicators."""
-    knowledge = _knowledge()
-    hubs = set(knowledge["hub_kinds"])
-    keep = [n for n, (kind, *_rest) in network.nodes.items() if kind not in hubs]
-    index = {node_id: i for i, node_id in enumerate(keep)}
-    pairs, weights = [], []
-    for edge in network.edges:
-        if edge.source in index and edge.target in index:
-            pairs.append((index[edge.source], index[edge.target]))
-            weights.append(edge.weight)
-    graph = ig.Graph(n=len(keep), edges=pairs)
-    graph.es["weight"] = weights
-    graph.simplify(combine_edges={"weight": "sum"})
-    communities = graph.community_leiden(
-        objective_function="modularity", weights="weight", resolution=resolution, n_iterations=4
-    )
+def detect_rings(
+    network: Network, min_persons: int = 3, resolution: float = 1.0, split_above: int = 200
+) -> list[Ring]:
+    """Groups of persons around shared traces, scored by smuggling indicators.
+
+    A connected component of the graph without hubs (flights, agencies, crossing events) is a ring
+    candidate; one larger than ``split_above`` nodes is split into Leiden communities (modularity).
+    """
+    graph, keep = network_graph(network)
+    groups: list[list[int]] = []
+    for component in graph.connected_components():
+        if len(component) <= split_above:
+            groups.append(list(component))
+            continue
+        sub = graph.subgraph(component)
+        parts = sub.community_leiden(
+            objective_function="modularity",
+            weights="weight",
+            resolution=resolution,
+            n_iterations=4,
+        )
+        groups.extend([component[i] for i in part] for part in parts)
+    communities = groups
     by_node = network.neighbours()
     rings: list[Ring] = []
     for members in communities:
@@ -251,7 +264,9 @@ def _describe(
         if e.kind in {"called", "paid", "met", "uses_phone"} and e.source == n
     )
     if intel:
-        reasons.append(Reason("intelligence", float(intel), "graded intelligence items link members"))
+        reasons.append(
+            Reason("intelligence", float(intel), "graded intelligence items link members")
+        )
     drivers = sum(1 for n in persons for e in by_node[n] if e.kind == "drove" and e.source == n)
     if drivers:
         reasons.append(Reason("repeat_vehicle_crossings", float(drivers), "indicator 24"))
@@ -315,13 +330,19 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
         paid_in = [e for e in edges if e.kind == "paid" and e.target == node_id]
         if role is None and own["drove"]:
             role = "driver"
-            reasons.append(Reason("drove", own["drove"], "same vehicle across the border on several days"))
+            reasons.append(
+                Reason("drove", own["drove"], "same vehicle across the border on several days")
+            )
         if role is None and bookings_paid and not trips:
             role = "booker_payer"
             reasons.append(
                 Reason("paid_by", len(bookings_paid), "named as payer on bookings, does not travel")
             )
-        if role is None and len(trips) >= 2 and (own["travelled_with"] or own["same_crossing"] >= 2):
+        if (
+            role is None
+            and len(trips) >= 2
+            and (own["travelled_with"] or own["same_crossing"] >= 2)
+        ):
             role = "escort"
             reasons.append(
                 Reason("repeat_travel", len(trips), "travels repeatedly with different groups")
@@ -332,29 +353,27 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
                 for e in edges
                 if e.kind in {"uses_phone", "has_contact", "payer_phone"}
             ]
-            calls = sum(
-                1
-                for p in phones
-                for e in by_node[p]
-                if e.kind == "called"
-            )
-            booking_contact = sum(
-                1 for p in phones for e in by_node[p] if e.kind == "contact"
-            )
+            calls = sum(1 for p in phones for e in by_node[p] if e.kind == "called")
+            booking_contact = sum(1 for p in phones for e in by_node[p] if e.kind == "contact")
             words = " ".join(
-                str(s.get("role_as_described", "")).lower()
-                for s in attributes.get("described", [])
+                str(s.get("role_as_described", "")).lower() for s in attributes.get("described", [])
             )
             if booking_contact >= 2:
                 role = "recruiter"
-                reasons.append(Reason("phone_on_bookings", booking_contact, "phone is the bookings' contact"))
+                reasons.append(
+                    Reason("phone_on_bookings", booking_contact, "phone is the bookings' contact")
+                )
             elif paid_in:
                 role = "money_collector"
                 reasons.append(Reason("receives_payments", len(paid_in), "payments to this person"))
             elif calls >= 2 or own["met"] >= 2:
                 role = "organiser"
                 reasons.append(
-                    Reason("calls_and_meetings", calls + own["met"], "central in calls and meetings, never travels")
+                    Reason(
+                        "calls_and_meetings",
+                        calls + own["met"],
+                        "central in calls and meetings, never travels",
+                    )
                 )
             else:
                 for candidate, cues in described.items():
@@ -362,9 +381,15 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
                         role = candidate
                         reasons.append(Reason("debriefing", 1, words))
                         break
-        if role is None and trips and (own["traveller_on"] or own["crossed"] or own["travelled_on"]):
+        if (
+            role is None
+            and trips
+            and (own["traveller_on"] or own["crossed"] or own["travelled_on"])
+        ):
             role = SMUGGLED_MIGRANT
-            reasons.append(Reason("moved_by_ring", len(trips), "travelled on the ring's bookings or crossings"))
+            reasons.append(
+                Reason("moved_by_ring", len(trips), "travelled on the ring's bookings or crossings")
+            )
         if role is None:
             continue
         out.append(RoleAssessment(node_id, key, label, role, reasons))
@@ -376,8 +401,17 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
             if len(payers) >= 2:
                 out.append(
                     RoleAssessment(
-                        node_id, key, label, "money_collector",
-                        [Reason("receives_payments", len(payers), "account receiving several payers (indicator 28)")],
+                        node_id,
+                        key,
+                        label,
+                        "money_collector",
+                        [
+                            Reason(
+                                "receives_payments",
+                                len(payers),
+                                "account receiving several payers (indicator 28)",
+                            )
+                        ],
                     )
                 )
     ring.roles = out
@@ -398,8 +432,12 @@ class KeyPlayer:
 
 
 def key_players(
-    graph: ig.Graph, names: list[str], labels: list[str] | None = None, top: int = 20,
-    exclude: set[str] | None = None, candidates: set[int] | None = None,
+    graph: ig.Graph,
+    names: list[str],
+    labels: list[str] | None = None,
+    top: int = 20,
+    exclude: set[str] | None = None,
+    candidates: set[int] | None = None,
 ) -> list[KeyPlayer]:
     """Degree, weighted degree, betweenness, k-core and brokerage (Burt's constraint), combined
     into one ranking by mean percentile rank; ``exclude`` names never ranked (smuggled migrants)."""
@@ -424,8 +462,13 @@ def key_players(
         return ranks
 
     brokerage = [1.0 - (c if c == c else 1.0) for c in constraint]
-    parts = [percentile(list(map(float, degree))), percentile(strength), percentile(between),
-             percentile(list(map(float, core))), percentile(brokerage)]
+    parts = [
+        percentile(list(map(float, degree))),
+        percentile(strength),
+        percentile(between),
+        percentile(list(map(float, core))),
+        percentile(brokerage),
+    ]
     combined = [sum(p[i] for p in parts) / len(parts) for i in range(n)]
     pool = candidates if candidates is not None else set(range(n))
     ranked = sorted(
@@ -436,14 +479,28 @@ def key_players(
         reasons = [
             Reason(metric, round(value, 4), f"top {100 - int(parts[j][i] * 100)} %")
             for j, (metric, value) in enumerate(
-                [("degree", degree[i]), ("weighted_degree", strength[i]),
-                 ("betweenness", between[i]), ("k_core", core[i]), ("brokerage", brokerage[i])]
+                [
+                    ("degree", degree[i]),
+                    ("weighted_degree", strength[i]),
+                    ("betweenness", between[i]),
+                    ("k_core", core[i]),
+                    ("brokerage", brokerage[i]),
+                ]
             )
             if parts[j][i] >= 0.9
         ]
         out.append(
-            KeyPlayer(names[i], (labels or names)[i], degree[i], float(strength[i]),
-                      float(between[i]), int(core[i]), float(constraint[i]), combined[i], reasons)
+            KeyPlayer(
+                names[i],
+                (labels or names)[i],
+                degree[i],
+                float(strength[i]),
+                float(between[i]),
+                int(core[i]),
+                float(constraint[i]),
+                combined[i],
+                reasons,
+            )
         )
     return out
 
@@ -468,9 +525,7 @@ def facilitators(network: Network, rings: list[Ring], top: int = 20) -> list[Key
     graph, keep = network_graph(network)
     names = [network.nodes[n][1] for n in keep]
     labels = [network.nodes[n][2] for n in keep]
-    protected = {
-        r.key for ring in rings for r in ring.roles if r.role == SMUGGLED_MIGRANT
-    } | {
+    protected = {r.key for ring in rings for r in ring.roles if r.role == SMUGGLED_MIGRANT} | {
         network.nodes[n][1]
         for n in keep
         if network.nodes[n][3].get("category") in PROTECTED_CATEGORIES
@@ -506,17 +561,28 @@ def money_flows(session: Session, network: Network, rings: list[Ring]) -> dict[s
             by_ring[ring_of[node]][currency] += amount
 
     rows = session.execute(
-        select(PnrPayment.payer_name, PnrPayment.amount, PnrPayment.currency, PnrBooking.carrier,
-               PnrBooking.locator).join(PnrBooking, PnrBooking.id == PnrPayment.booking_id)
+        select(
+            PnrPayment.payer_name,
+            PnrPayment.amount,
+            PnrPayment.currency,
+            PnrBooking.carrier,
+            PnrBooking.locator,
+        )
+        .join(PnrBooking, PnrBooking.id == PnrPayment.booking_id)
         .where(PnrPayment.payer_name.is_not(None))
     )
     for name, amount, currency, carrier, locator in rows:
-        add(_named(name), currency or "?", float(amount or 0), f"{carrier}:{locator}", None)
+        add(_named(str(name)), currency or "?", float(amount or 0), f"{carrier}:{locator}", None)
     for item in session.scalars(select(IntelligenceItem).where(IntelligenceItem.kind == "payment")):
         attrs = item.attributes or {}
         if attrs.get("payer_name"):
-            add(_named(str(attrs["payer_name"])), str(attrs.get("currency", "?")),
-                float(attrs.get("amount") or 0), None, attrs.get("beneficiary_account"))
+            add(
+                _named(str(attrs["payer_name"])),
+                str(attrs.get("currency", "?")),
+                float(attrs.get("amount") or 0),
+                None,
+                attrs.get("beneficiary_account"),
+            )
     for ring in rings:
         ring.paid_total = sum(by_ring.get(ring.ring_id, {}).values())
     return {
@@ -550,9 +616,7 @@ def ring_changes(ring: Ring, network: Network) -> dict[str, Any]:
             if seen:
                 contacts_first[key] = min(seen).strftime("%Y-%m")
     ordered = sorted(months)
-    new_contacts = {
-        k: m for k, m in contacts_first.items() if ordered and m != ordered[0]
-    }
+    new_contacts = {k: m for k, m in contacts_first.items() if ordered and m != ordered[0]}
     first_routes = routes.get(ordered[0], set()) if ordered else set()
     return {
         "members_by_month": {m: len(months[m]) for m in ordered},

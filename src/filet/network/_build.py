@@ -38,8 +38,7 @@ _RELIABILITY = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.3, "F": 0.2, "X":
 _CREDIBILITY = {"1": 1.0, "2": 0.8, "3": 0.6, "4": 0.4, "5": 0.3, "6": 0.2}
 
 PERSON_KEY = (
-    "CASE WHEN r.person_id IS NOT NULL THEN 'person:' || r.person_id "
-    "ELSE 'record:' || r.id END"
+    "CASE WHEN r.person_id IS NOT NULL THEN 'person:' || r.person_id ELSE 'record:' || r.id END"
 )
 
 
@@ -145,7 +144,16 @@ def _load(session: Session, con: duckdb.DuckDBPyConnection) -> None:
                 ApiTraveller.document_type,
                 ApiTraveller.document_number,
             ],
-            ["id", "flight_id", "record_id", "locator", "seat", "doc_country", "doc_type", "doc_no"],
+            [
+                "id",
+                "flight_id",
+                "record_id",
+                "locator",
+                "seat",
+                "doc_country",
+                "doc_type",
+                "doc_no",
+            ],
         ),
         "crossings": (
             [
@@ -158,7 +166,16 @@ def _load(session: Session, con: duckdb.DuckDBPyConnection) -> None:
                 BorderCrossing.companions_ref,
                 BorderCrossing.decision,
             ],
-            ["id", "key", "record_id", "document_id", "seen_at", "vehicle", "companions", "decision"],
+            [
+                "id",
+                "key",
+                "record_id",
+                "document_id",
+                "seen_at",
+                "vehicle",
+                "companions",
+                "decision",
+            ],
         ),
         "documents": (
             [
@@ -408,7 +425,7 @@ def compute_network(session: Session) -> tuple[pa.Table, pa.Table]:
     for kind, sql in _EDGE_SQL.items():
         parts.append(f"SELECT '{kind}' AS kind, * FROM ({sql}) AS q({_COLUMNS})")
     parts.append(
-        f"""SELECT edge AS kind, s_kind, s_key,
+        """SELECT edge AS kind, s_kind, s_key,
                CASE WHEN s_kind = 'person' THEN substr(s_key, 7) END, t_kind, t_key,
                CASE WHEN t_kind = 'person' THEN substr(t_key, 7) END, seen_at, weight,
                'intelligence:' || reference || ' ' || grade FROM intel"""

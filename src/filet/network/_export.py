@@ -9,6 +9,7 @@ line loads with the ``followthemoney`` library and our additions stay recognisab
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,16 @@ _FILET_TYPES = {
 }
 
 
+def _make_id(*parts: str) -> str:
+    """A stable FtM entity id (like ``EntityProxy.make_id``: a SHA-1 of the parts)."""
+    return (
+        "filet-"
+        + hashlib.sha1("\x00".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
+    )
+
+
 def _entity_id(kind: str, key: str) -> str:
-    return model.make_id("filet", kind, key) or f"filet-{kind}"
+    return _make_id(kind, key)
 
 
 def ftm_entities(network: Network) -> list[dict[str, Any]]:
@@ -82,7 +91,7 @@ def ftm_entities(network: Network) -> list[dict[str, Any]]:
             if moment is not None:
                 link.add(prop, moment.date().isoformat())
         link.add("summary", "; ".join(edge.provenance[:10]))
-        link.id = model.make_id("filet-edge", edge.kind, ids[edge.source], ids[edge.target])
+        link.id = _make_id("edge", edge.kind, ids[edge.source], ids[edge.target])
         entities.append(link.to_dict())
     return entities
 

@@ -93,12 +93,21 @@ def _item(data: dict[str, Any], path: Path, line: int) -> IntelligenceItem:
             occurred = dt.datetime.fromisoformat(str(data["date"])).replace(tzinfo=dt.UTC)
         except ValueError as error:
             raise InputError(
-                f"{path}: date {data['date']!r}; expected YYYY-MM-DD", Place(line=line, field="date")
+                f"{path}: date {data['date']!r}; expected YYYY-MM-DD",
+                Place(line=line, field="date"),
             ) from error
     subjects = sorted(
         {str(p) for p in attributes.get("people", [])}
-        | {str(attributes[k]) for k in ("payer_name", "from_phone", "to_phone") if attributes.get(k)}
-        | {str(s.get("name_as_known")) for s in attributes.get("smugglers", []) if s.get("name_as_known")}
+        | {
+            str(attributes[k])
+            for k in ("payer_name", "from_phone", "to_phone")
+            if attributes.get(k)
+        }
+        | {
+            str(s.get("name_as_known"))
+            for s in attributes.get("smugglers", [])
+            if s.get("name_as_known")
+        }
     )
     return IntelligenceItem(
         reference=reference,

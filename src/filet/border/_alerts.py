@@ -21,7 +21,7 @@ from filet.documents import AlertStatus, DocumentAlertIndex, DocumentAlertRecord
 from filet.security import Actor, record
 from filet.store.schema import DocumentAlert
 
-_CHUNK = 5_000
+_CHUNK = 10_000
 _LOAD_BATCH = 50_000
 
 
@@ -122,15 +122,12 @@ def import_alerts(
     def flush() -> int:
         if not chunk:
             return 0
-        statement = (
-            insert(DocumentAlert)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["source", "issuing_state", "document_number"])
-            .returning(DocumentAlert.id)
+        statement = insert(DocumentAlert).on_conflict_do_nothing(
+            index_elements=["source", "issuing_state", "document_number"]
         )
-        stored = len(session.execute(statement).all())
+        stored = session.connection().execute(statement, chunk).rowcount
         chunk.clear()
-        return stored
+        return int(stored)
 
     for alert in records:
         read += 1

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from filet.border._alerts import alert_index
@@ -44,6 +44,36 @@ _STATUS_WORDS = {
 }
 _LETTERS = re.compile(r"[^A-Z]")
 _AROUND = dt.timedelta(days=1)
+
+# The hot path's statements, built once (building SQLAlchemy expressions costs more than running
+# these indexed look-ups).
+_EARLIER_RECORDS = (
+    select(IdentityRecord)
+    .where(
+        IdentityRecord.document_country.in_(bindparam("states", expanding=True)),
+        IdentityRecord.document_number == bindparam("number"),
+    )
+    .order_by(IdentityRecord.id)
+    .limit(200)
+)
+_API_ROWS = (
+    select(ApiTraveller, Flight)
+    .join(Flight, Flight.id == ApiTraveller.flight_id)
+    .where(
+        ApiTraveller.document_number == bindparam("number"),
+        Flight.departure_date.between(bindparam("first"), bindparam("last")),
+    )
+)
+_PNR_ROWS = (
+    select(PnrTraveller, Flight)
+    .join(PnrLeg, PnrLeg.booking_id == PnrTraveller.booking_id)
+    .join(Flight, Flight.id == PnrLeg.flight_id)
+    .where(
+        PnrTraveller.document_number == bindparam("number"),
+        Flight.departure_date.between(bindparam("first"), bindparam("last")),
+    )
+    .order_by(PnrTraveller.id.desc())
+)
 
 
 @dataclass(frozen=True)
@@ -217,7 +247,8 @@ class BorderChecker:
         reasons.extend(self._mrz_reasons(doc))
         records = self._earlier_records(session, doc)
         reasons.extend(self._reuse_reasons(doc, records))
-        reasons.extend(self._api_pnr_reasons(session, doc, when))
+        disagreements, booked = self._api_pnr_reasons(session, doc, when)
+        reasons.extend(disagreements)
         age = _age(doc.birth_date.date if doc.birth_date else None, when.date())
         if age is not None and age < 18:
             reasons.append(
@@ -232,7 +263,7 @@ class BorderChecker:
         person_id = next((r.person_id for r in records if r.person_id is not None), None)
         protection = self._protection(session, person_id)
         screening = self._screening(session, doc, reasons)
-        risk = self._risk(session, doc, when, reasons)
+        risk = self._risk(session, booked, reasons)
         result = BorderCheck(
             doc, reasons, protection, screening, risk, when, point, direction, person_id, age
         )
@@ -297,17 +328,8 @@ class BorderChecker:
     # --- the document with other data -----------------------------------------------------------
 
     def _earlier_records(self, session: Session, doc: MRZResult) -> list[IdentityRecord]:
-        return list(
-            session.execute(
-                select(IdentityRecord)
-                .where(
-                    IdentityRecord.document_country.in_(_states(doc.issuing_state)),
-                    IdentityRecord.document_number == doc.document_number,
-                )
-                .order_by(IdentityRecord.id)
-                .limit(200)
-            ).scalars()
-        )
+        params = {"states": _states(doc.issuing_state), "number": doc.document_number}
+        return list(session.execute(_EARLIER_RECORDS, params).scalars())
 
     def _reuse_reasons(self, doc: MRZResult, records: list[IdentityRecord]) -> list[CheckReason]:
         """Indicators #3/#4: the same document number seen with other biographic data."""
@@ -339,19 +361,17 @@ class BorderChecker:
 
     def _api_pnr_reasons(
         self, session: Session, doc: MRZResult, when: dt.datetime
-    ) -> list[CheckReason]:
-        """API travellers and PNR SSR DOCS for this document on a flight around the check time."""
+    ) -> tuple[list[CheckReason], int | None]:
+        """API travellers and PNR SSR DOCS for this document on a flight around the check time;
+        with the latest PNR traveller holding the document (for the risk rules)."""
         states = _states(doc.issuing_state)
-        days = [(when - _AROUND).date(), when.date(), (when + _AROUND).date()]
+        params = {
+            "number": doc.document_number,
+            "first": (when - _AROUND).date(),
+            "last": (when + _AROUND).date(),
+        }
         out: list[CheckReason] = []
-        api_rows = session.execute(
-            select(ApiTraveller, Flight)
-            .join(Flight, Flight.id == ApiTraveller.flight_id)
-            .where(
-                ApiTraveller.document_number == doc.document_number,
-                Flight.departure_date.in_(days),
-            )
-        ).all()
+        api_rows = session.execute(_API_ROWS, params).all()
         for traveller, flight in api_rows:
             if traveller.document_country and traveller.document_country not in states:
                 continue
@@ -370,15 +390,10 @@ class BorderChecker:
                 )
             if differences:
                 out.append(self._disagreement("api", flight, differences, traveller.id))
-        pnr_rows = session.execute(
-            select(PnrTraveller, Flight)
-            .join(PnrLeg, PnrLeg.booking_id == PnrTraveller.booking_id)
-            .join(Flight, Flight.id == PnrLeg.flight_id)
-            .where(
-                PnrTraveller.document_number == doc.document_number,
-                Flight.departure_date.in_(days),
-            )
-        ).all()
+        pnr_rows = session.execute(_PNR_ROWS, params).all()
+        holder = next(
+            (row.id for row, _ in pnr_rows if row.document_country in (None, *states)), None
+        )
         seen: set[int] = set()
         for booked, flight in pnr_rows:
             if booked.id in seen:
@@ -396,7 +411,7 @@ class BorderChecker:
             )
             if differences:
                 out.append(self._disagreement("pnr", flight, differences, booked.id))
-        return out
+        return out, holder
 
     @staticmethod
     def _disagreement(
@@ -480,24 +495,12 @@ class BorderChecker:
         return CheckSection(True, "" if items else "no hit", items)
 
     def _risk(
-        self, session: Session, doc: MRZResult, when: dt.datetime, reasons: list[CheckReason]
+        self, session: Session, traveller_id: int | None, reasons: list[CheckReason]
     ) -> CheckSection:
         try:
             from filet.risk import RuleSet, assess_traveller
         except ImportError:
             return CheckSection(False, "not available: risk rules are not installed")
-        days = [(when - _AROUND).date(), when.date(), (when + _AROUND).date()]
-        traveller_id = session.execute(
-            select(PnrTraveller.id)
-            .join(PnrLeg, PnrLeg.booking_id == PnrTraveller.booking_id)
-            .join(Flight, Flight.id == PnrLeg.flight_id)
-            .where(
-                PnrTraveller.document_number == doc.document_number,
-                Flight.departure_date.in_(days),
-            )
-            .order_by(PnrTraveller.id.desc())
-            .limit(1)
-        ).scalar()
         if traveller_id is None:
             return CheckSection(
                 True, "no booking with this document around the check time: no rule to run"

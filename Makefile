@@ -6,22 +6,23 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/filet/web/static/vendor/htmx.min.js
 export FILET_DATA_DIR ?= var
+DEMO_TRAVELLERS ?= 5000
 
 .PHONY: demo test install assets browser serve lint typecheck i18n clean
 
 demo: install assets ## set up everything, load the demo scenario, serve on http://127.0.0.1:8000
-	$(BIN)/filet demo --credentials $(FILET_DATA_DIR)/demo-users.txt
+	$(BIN)/filet demo --credentials $(FILET_DATA_DIR)/demo-users.txt --travellers $(DEMO_TRAVELLERS)
 	$(BIN)/filet serve
 
 test: install assets browser ## the whole suite (SQLite; PostgreSQL too when FILET_TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 assets: $(ASSETS)

@@ -15,8 +15,8 @@ from filet.passenger._retention import approve_unmask, read_unmasked, request_un
 from filet.passenger._store import ingest_message
 from filet.security import SYSTEM, Actor, create_user
 from filet.settings import Settings
-from filet.store import transaction
 from filet.store import schema as S
+from filet.store import transaction
 
 MESSAGES = Path(__file__).parent / "messages"
 DAY0 = dt.datetime(2026, 1, 10, 8, 0, tzinfo=dt.UTC)
@@ -33,7 +33,9 @@ def _run(sessions: sessionmaker[Session], settings: Settings, days: int) -> dict
         return run_retention(session, settings, SYSTEM, DAY0 + dt.timedelta(days=days)).as_dict()
 
 
-def test_masked_on_day_183_and_not_before(sessions: sessionmaker[Session], settings: Settings) -> None:
+def test_masked_on_day_183_and_not_before(
+    sessions: sessionmaker[Session], settings: Settings
+) -> None:
     _load(sessions)
     assert _run(sessions, settings, 182)["masked_bookings"] == 0
     with sessions() as session:
@@ -50,9 +52,15 @@ def test_masked_on_day_183_and_not_before(sessions: sessionmaker[Session], setti
         assert {tuple(a) for a in api} == {("MASKED", None)}
         versions = session.execute(select(S.PnrVersion.content)).scalars().all()
         assert all(v == {"masked": True} for v in versions)
-        pnr_identities = session.execute(
-            select(S.IdentityRecord.surname).where(S.IdentityRecord.source_type.in_(("pnr", "api")))
-        ).scalars().all()
+        pnr_identities = (
+            session.execute(
+                select(S.IdentityRecord.surname).where(
+                    S.IdentityRecord.source_type.in_(("pnr", "api"))
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert set(pnr_identities) == {None}
     assert _run(sessions, settings, 184)["masked_bookings"] == 0
 
@@ -81,12 +89,18 @@ def test_unmasking_needs_another_supervisor_and_is_logged(
         analyst = _actor(session, "karim", "analyst")
         boss = _actor(session, "jean", "supervisor")
         other_boss = _actor(session, "sara", "supervisor")
-        booking_id = session.execute(select(S.PnrBooking.id).order_by(S.PnrBooking.id)).scalars().first()
+        booking_id = (
+            session.execute(select(S.PnrBooking.id).order_by(S.PnrBooking.id)).scalars().first()
+        )
         assert booking_id is not None
-        pending = request_unmask(session, analyst, "pnr_booking", booking_id, "case SMG-2026-014: payer link")
-        own = request_unmask(session, boss, "pnr_booking", booking_id, "case SMG-2026-015: check contact")
+        pending = request_unmask(
+            session, analyst, "pnr_booking", booking_id, "case SMG-2026-014: payer link"
+        )
+        own = request_unmask(
+            session, boss, "pnr_booking", booking_id, "case SMG-2026-015: check contact"
+        )
     with transaction(sessions) as session:
-        with pytest.raises(PermissionDenied, match="not approved|pending"):
+        with pytest.raises(PermissionDenied, match=r"not approved|pending"):
             read_unmasked(session, settings, analyst, pending.id)
         with pytest.raises(PermissionDenied, match="own"):
             approve_unmask(session, boss, own.id, True)
@@ -101,7 +115,9 @@ def test_unmasking_needs_another_supervisor_and_is_logged(
     assert "OLEARY" in surnames
     assert data["contacts"], "the contacts come back for the approved requester"
     with sessions() as session:
-        unmasked = session.execute(
-            select(S.AuditEvent).where(S.AuditEvent.action == "unmask")
-        ).scalars().all()
+        unmasked = (
+            session.execute(select(S.AuditEvent).where(S.AuditEvent.action == "unmask"))
+            .scalars()
+            .all()
+        )
     assert [(e.username, e.object_ids) for e in unmasked] == [("karim", [str(booking_id)])]

@@ -214,10 +214,21 @@ def demo(
     credentials: Path = typer.Option(
         None, help="Also write the demo users' passwords to this file (mode 600)."
     ),
+    scenario: str = typer.Option("laptop", help="Synthetic world scenario (name or YAML file)."),
+    seed: int = typer.Option(2026, help="Seed of the synthetic world."),
+    travellers: int = typer.Option(
+        5000, help="Travellers in the world (the laptop scenario's full size is 20,000)."
+    ),
+    world: Path = typer.Option(
+        None, help="Folder of the synthetic world (default DATA_DIR/demo-world)."
+    ),
+    data: bool = typer.Option(True, help="Generate and load the synthetic world."),
 ) -> None:
-    """Prepare a demo store: schema, one user per role (passwords printed once), demo data."""
+    """Prepare a demo store: schema, one user per role (passwords printed once), and a synthetic
+    world loaded through the normal ingestion paths, then analysed."""
     from sqlalchemy import select
 
+    from filet.pipeline import Step, demo_steps, run_steps
     from filet.security import create_user, set_password
     from filet.store import session_factory, transaction, upgrade
     from filet.store.schema import User
@@ -244,3 +255,37 @@ def demo(
         credentials.parent.mkdir(parents=True, exist_ok=True)
         credentials.write_text("\n".join(lines) + "\n")
         credentials.chmod(0o600)
+    if not data:
+        return
+    folder = world or get_settings().data_dir / "demo-world"
+    steps = []
+    if not (folder / "manifest.json").exists():
+        steps.append(
+            Step(
+                f"synthetic world ({scenario}, seed {seed})",
+                [
+                    "synth",
+                    "--scenario",
+                    scenario,
+                    "--seed",
+                    str(seed),
+                    "--travellers",
+                    str(travellers),
+                    "--out",
+                    str(folder),
+                ],
+            )
+        )
+    run_steps(steps, console.print)
+    from filet.risk import list_rules
+
+    with factory() as session:
+        rule_status = {rule.key: rule.status for rule in list_rules(session)}
+    run_steps(
+        demo_steps(folder, author="analyst", approver="supervisor", rule_status=rule_status),
+        console.print,
+    )
+    console.print(
+        f"demo ready: the world is in {folder}, its truth in {folder / 'truth'} "
+        f"(try `filet evaluate --truth {folder / 'truth'}`)"
+    )

@@ -25,7 +25,9 @@ def upgrade() -> None:
         sa.Column("payload", sa.LargeBinary(), nullable=False),
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_masked_data")),
-        sa.UniqueConstraint("object_type", "object_id", name=op.f("uq_masked_data_object_type_object_id")),
+        sa.UniqueConstraint(
+            "object_type", "object_id", name=op.f("uq_masked_data_object_type_object_id")
+        ),
     )
 
 

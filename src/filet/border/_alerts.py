@@ -122,10 +122,14 @@ def import_alerts(
     def flush() -> int:
         if not chunk:
             return 0
-        statement = insert(DocumentAlert).on_conflict_do_nothing(
-            index_elements=["source", "issuing_state", "document_number"]
+        statement = (
+            insert(DocumentAlert)
+            .on_conflict_do_nothing(index_elements=["source", "issuing_state", "document_number"])
+            .returning(DocumentAlert.id)
         )
-        stored = session.connection().execute(statement, chunk).rowcount
+        # executemany with RETURNING (batched by SQLAlchemy): rowcount is not reliable on every
+        # driver, the returned ids of the rows actually inserted are.
+        stored = len(session.connection().execute(statement, chunk).all())
         chunk.clear()
         return int(stored)
 

@@ -26,6 +26,8 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/crossings"): "crossings:read",
     ("GET", "/api/v1/persons/{person_id}"): "persons:read",
     ("POST", "/api/v1/identity/judgements"): "identity:judge",
+    ("GET", "/api/v1/network/rings"): "network:read",
+    ("GET", "/api/v1/network/nodes/{node_id}/neighbourhood"): "network:read",
     ("GET", "/persons"): "persons:read",
     ("GET", "/persons/{person_id}"): "persons:read",
     ("POST", "/persons/{person_id}/judgements"): "identity:judge",

@@ -25,6 +25,7 @@ from filet.web._context import AppContext
 from filet.web.api import admin, passenger, system
 from filet.web.api import border as border_api
 from filet.web.api import identity as identity_api
+from filet.web.api import network as network_api
 from filet.web.api import protection as protection_api
 from filet.web.api import research as research_api
 from filet.web.api import risk as risk_api
@@ -52,6 +53,7 @@ API_ROUTERS = [
     research_api.router,
     screening_api.router,
     border_api.router,
+    network_api.router,
 ]
 UI_ROUTERS = [
     pages.router,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from filet.documents import DocumentData, MRZFormat, write_mrz
 from filet.store.schema import CrossingPoint
+from tests.web.conftest import site  # noqa: F401 (the web fixture, for test_web.py)
 
 TODAY = dt.date.today()
 NOW = dt.datetime.now(dt.UTC)

@@ -9,7 +9,7 @@ from filet.documents import read_alert_csv
 from filet.security import SYSTEM
 from filet.store import session_factory, transaction
 from tests.border.conftest import add_points, passport
-from tests.web.conftest import Site, site  # noqa: F401 (the fixture)
+from tests.web.conftest import Site
 
 ALERTS = """issuing_state,document_number,document_type,status,reported_date,source
 D,C01X00T47,P,stolen,2025-11-02,BKA
@@ -22,7 +22,7 @@ def _prepare(site: Site) -> None:
         import_alerts(session, read_alert_csv(io.StringIO(ALERTS)), SYSTEM)
 
 
-def test_check_then_record_then_list(site: Site) -> None:
+def test_check_then_record_then_list_and_screens(site: Site) -> None:
     _prepare(site)
     officer = site.headers("border_officer")
     mrz = passport("C01X00T47")
@@ -86,11 +86,10 @@ def test_check_then_record_then_list(site: Site) -> None:
     )
     assert analyst.status_code == 403
 
-
-def test_screens_show_check_and_crossings(site: Site) -> None:
-    _prepare(site)
     page = site.client.get("/check", headers=site.headers("border_officer"))
     assert page.status_code == 200
     assert 'for="mrz"' in page.text and "/static/border.js" in page.text
     listed = site.client.get("/crossings", headers=site.headers("analyst"))
-    assert listed.status_code == 200 and "No crossing matches these filters." in listed.text
+    assert listed.status_code == 200 and "C01X00T47" in listed.text
+    empty = site.client.get("/crossings?direction=exit", headers=site.headers("analyst"))
+    assert "No crossing matches these filters." in empty.text

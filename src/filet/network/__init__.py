@@ -21,6 +21,11 @@ from filet.network._analysis import (
     ring_changes,
 )
 from filet.network._build import BuildSummary, build_network, compute_network
+from filet.network._cases import (
+    OFFENCE_HYPOTHESES,
+    open_case_from_ring,
+    set_offence_hypothesis,
+)
 from filet.network._edgelist import read_edge_list
 from filet.network._export import EXPORT_FORMATS, export_network
 from filet.network._intelligence import import_intelligence
@@ -30,6 +35,7 @@ from filet.network._service import NetworkAnalysis, analyse_network, route_to_pr
 __all__ = [
     "EXPORT_FORMATS",
     "FACILITATOR_ROLES",
+    "OFFENCE_HYPOTHESES",
     "SMUGGLED_MIGRANT",
     "BuildSummary",
     "KeyPlayer",
@@ -50,7 +56,9 @@ __all__ = [
     "infer_roles",
     "key_players",
     "money_flows",
+    "open_case_from_ring",
     "read_edge_list",
     "ring_changes",
     "route_to_protection",
+    "set_offence_hypothesis",
 ]

@@ -15,7 +15,7 @@ entry-exit matching with overstays, and the escort pattern.
 See ``docs/border.md``.
 """
 
-from filet.border._alerts import AlertImportSummary, alert_index, import_alerts
+from filet.border._alerts import AlertImportSummary, alert_index, import_alerts, warm_alert_index
 from filet.border._check import (
     BorderCheck,
     BorderChecker,
@@ -59,4 +59,5 @@ __all__ = [
     "match_entries_exits",
     "record_crossing",
     "repeat_companions",
+    "warm_alert_index",
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from filet.documents import AlertStatus, DocumentAlertIndex, DocumentAlertRecord
 from filet.security import Actor, record
@@ -69,6 +69,13 @@ def alert_index(session: Session, *, specimen: bool = True) -> DocumentAlertInde
             if highest > loaded.last_id:
                 _load_since(session, loaded)
     return loaded.index
+
+
+def warm_alert_index(sessions: sessionmaker[Session]) -> int:
+    """Build the index from the store now (the web app does it at start-up, in the background);
+    returns the number of records it holds."""
+    with sessions() as session:
+        return len(alert_index(session))
 
 
 def _load_since(session: Session, loaded: _Loaded) -> None:

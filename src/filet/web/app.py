@@ -94,10 +94,15 @@ async def _retention_loop(context: AppContext) -> None:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     context: AppContext = app.state.filet
+    from filet.border import warm_alert_index
+
+    warming = asyncio.create_task(asyncio.to_thread(warm_alert_index, context.sessions))
     task = None
     if context.settings.retention_interval_hours > 0:
         task = asyncio.create_task(_retention_loop(context))
     yield
+    with contextlib.suppress(Exception):
+        await warming
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

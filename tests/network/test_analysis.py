@@ -63,6 +63,7 @@ def test_smuggled_migrants_routed_to_protection(
 ) -> None:
     with transaction(sessions) as session:
         analysis = analyse_network(session)
+        assert route_to_protection(session, analysis, "network:test", min_score=1000) == []
         routed = route_to_protection(session, analysis, "network:test")
     resolved = [k for k in world.migrants if k.startswith("person:")]
     assert sorted(routed) == sorted(resolved)

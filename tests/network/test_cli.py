@@ -94,7 +94,9 @@ def test_store_commands_and_exports_round_trip(
     assert built.code == 0, built.err
     summary = json.loads(built.out)
     assert summary["edges"]["called"] == 1 and summary["nodes"]["person"] > 10
-    rings = _run(monkeypatch, capsys, tmp_path, "network", "rings", "--json")
+    rings = _run(
+        monkeypatch, capsys, tmp_path, "network", "rings", "--json", "--route-min-score", "1"
+    )
     assert rings.code == 0, rings.err
     result = json.loads(rings.out)
     suspects = {s["key"] for ring in result["rings"] for s in ring["suspects"]}

@@ -48,6 +48,9 @@ def rings(
     no_routing: bool = typer.Option(
         False, "--no-routing", help="Do not route smuggled migrants to protection."
     ),
+    route_min_score: float = typer.Option(
+        10.0, "--route-min-score", help="Route migrants of rings scoring at least this."
+    ),
 ) -> None:
     """Rings, their suspects (never a smuggled migrant), money and likely facilitators."""
     from filet.cli.system import _current_sessions
@@ -57,7 +60,11 @@ def rings(
 
     with transaction(_current_sessions()) as session:
         analysis = analyse_network(session, top=top)
-        routed = [] if no_routing else route_to_protection(session, analysis, "network")
+        routed = (
+            []
+            if no_routing
+            else route_to_protection(session, analysis, "network", min_score=route_min_score)
+        )
         record(
             session, SYSTEM, "read", "network_ring", [str(r.ring_id) for r in analysis.rings], {}
         )

@@ -64,15 +64,20 @@ def analyse_network(session: Session, top: int = 20, min_persons: int = 3) -> Ne
     return NetworkAnalysis(network, rings, ranked, money, changes)
 
 
-def route_to_protection(session: Session, analysis: NetworkAnalysis, source: str) -> list[str]:
-    """Send every resolved person classified as a smuggled migrant to protection; returns their
-    node keys. Identity records without a person cannot be routed until identity resolution has
-    given them one (they are never suspects either way)."""
+def route_to_protection(
+    session: Session, analysis: NetworkAnalysis, source: str, min_score: float = 0.0
+) -> list[str]:
+    """Send every resolved person classified as a smuggled migrant in a ring scoring at least
+    ``min_score`` to protection; returns their node keys. Identity records without a person cannot
+    be routed until identity resolution has given them one (they are never suspects either way).
+    Lawful groups can form weak rings, so the CLI routes only from strong ones by default."""
     from filet.protection import PersonFacts, evaluate_triggers
 
     routed = []
     now = dt.datetime.now(dt.UTC)
     for ring in analysis.rings:
+        if ring.score < min_score:
+            continue
         for assessment in ring.roles:
             if assessment.role != SMUGGLED_MIGRANT or not assessment.key.startswith("person:"):
                 continue

@@ -154,6 +154,13 @@ def _name_key(surname: str, given: str, birth: dt.date | None) -> str:
     return f"N:{surname}:{given}:{birth.isoformat() if birth else '?'}"
 
 
+def _traveller_key(document_key: str | None, name_key: str) -> str:
+    """Who a record is about: the document and the name together, so that two people presenting
+    the same document (an impostor and the holder) stay two records."""
+    name_hash = hashlib.sha256(name_key.encode()).hexdigest()[:12]
+    return f"{document_key or 'no-document'}#{name_hash}"
+
+
 def _content_hash(payload: Any) -> str:
     text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -171,6 +178,7 @@ class _Writer:
         self.when = when
         self._flights: dict[tuple[str, str, str, dt.date], Flight] = {}
         self._points: dict[str, CrossingPoint] = {}
+        self._seen_events: Counter[str] = Counter()
 
     # --- shared ---------------------------------------------------------------------------------
 
@@ -272,11 +280,15 @@ class _Writer:
     def api_traveller(self, flight: Flight, parsed: ParsedApiTraveller) -> None:
         name = parsed.name
         document = parsed.documents[0] if parsed.documents else None
-        key = (
+        key = _traveller_key(
             _doc_key(document.doc_type, document.issuing_state, document.number)
             if document
-            else None
-        ) or _name_key(name.normalised_surname, name.normalised_given_names, parsed.birth_date)
+            else None,
+            _name_key(name.normalised_surname, name.normalised_given_names, parsed.birth_date),
+        )
+        if parsed.passenger_reference:
+            # two travellers with the same document and name on one flight (impostors) stay two
+            key = f"{key}#{parsed.passenger_reference}"[:128]
         values: dict[str, Any] = {
             "message_id": self.inbound.id,
             "surname": name.normalised_surname,
@@ -632,16 +644,20 @@ class _Writer:
     def crossing(self, parsed: CrossingRecord, line: int) -> None:
         point = self.point(parsed.crossing_point, parsed.mode)
         document = parsed.document
-        who = (
+        who = _traveller_key(
             _doc_key(document.doc_type, document.issuing_state, document.number)
             if document
-            else None
-        ) or _name_key(
-            parsed.name.normalised_surname, parsed.name.normalised_given_names, parsed.birth_date
+            else None,
+            _name_key(
+                parsed.name.normalised_surname,
+                parsed.name.normalised_given_names,
+                parsed.birth_date,
+            ),
         )
-        key = hashlib.sha256(
-            f"{point.code}|{parsed.direction}|{parsed.time.isoformat()}|{who}".encode()
-        ).hexdigest()[:40]
+        event = f"{point.code}|{parsed.direction}|{parsed.time.isoformat()}|{who}"
+        # the same person-event twice in one file (two people, one passport) stays twice
+        self._seen_events[event] += 1
+        key = hashlib.sha256(f"{event}|{self._seen_events[event]}".encode()).hexdigest()[:40]
         if self.session.execute(
             select(BorderCrossing.id).where(BorderCrossing.crossing_key == key)
         ).first():

@@ -235,6 +235,60 @@ def measure_protection(session: Session, truth: Truth, ids: Mapping[int, str]) -
     }
 
 
+def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
+    from filet.network import Network, detect_rings, evaluate_network, facilitators
+
+    network = Network.load(session)
+    people = person_map(session, truth, ids)
+
+    def real(key: str) -> str | None:
+        kind, _, value = key.partition(":")
+        if kind == "person" and value.isdigit():
+            return people.get(int(value))
+        if kind == "record" and value.isdigit():
+            return truth.person_of(ids.get(int(value), ""))
+        return None
+
+    rings = detect_rings(network) if network.nodes else []
+    predicted = [
+        {person for node in ring.node_ids if (person := real(network.nodes[node][1]))}
+        for ring in rings
+    ]
+    ranked = [
+        person
+        for player in (facilitators(network, rings, top=50) if network.nodes else [])
+        if (person := real(player.node))
+    ]
+    network_of = {
+        row["operation_id"]: row["network_id"] for row in read_rows(truth.folder / "operations.csv")
+    }
+    members: dict[str, set[str]] = {}
+    helpers = read_rows(truth.folder / "facilitators.csv")
+    for row in helpers:
+        members.setdefault(row["network_id"], set()).add(row["person_id"])
+    for row in truth.records.values():
+        network_id = network_of.get(row.get("operation_id") or "")
+        if network_id:
+            members.setdefault(network_id, set()).add(row["physical_person_id"])
+    migrants = {key for key, row in truth.persons.items() if row.get("kind") == "smuggled_migrant"}
+    quality = evaluate_network(
+        [ring for ring in predicted if ring],
+        members,
+        ranked,
+        {row["person_id"] for row in helpers},
+        migrants,
+    )
+    return {
+        "rings": len(rings),
+        "ring_precision": quality.ring_precision,
+        "ring_recall": quality.ring_recall,
+        "ring_f1": quality.ring_f1,
+        "facilitator_precision_at_k": quality.facilitator_precision_at_k,
+        "k": quality.k,
+        "migrants_ranked_as_facilitators": quality.migrants_ranked_as_facilitators,
+    }
+
+
 Measure = Callable[[Session, Truth, Mapping[int, str]], dict[str, Any]]
 
 MEASURES: dict[str, Measure] = {
@@ -242,6 +296,7 @@ MEASURES: dict[str, Measure] = {
     "screening": measure_screening,
     "risk": measure_risk,
     "protection": measure_protection,
+    "network": measure_network,
 }
 
 

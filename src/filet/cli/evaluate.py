@@ -56,6 +56,25 @@ def evaluate(
         table.add_row(
             "risk", f"flagged {name}", _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"])
         )
+    if "network" in result:
+        n = result["network"]
+        table.add_row(
+            "network",
+            f"{n['rings']} rings",
+            _fmt(n["ring_precision"]),
+            _fmt(n["ring_recall"]),
+            _fmt(n["ring_f1"]),
+        )
+        table.add_row(
+            "", f"facilitator precision at {n['k']}", _fmt(n["facilitator_precision_at_k"]), "", ""
+        )
+        table.add_row(
+            "",
+            "smuggled migrants among ranked facilitators (target 0)",
+            _fmt(n["migrants_ranked_as_facilitators"]),
+            "",
+            "",
+        )
     for group in result.get("protection", {}).get("groups", []):
         if group["suppressed"]:
             continue

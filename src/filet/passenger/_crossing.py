@@ -43,6 +43,7 @@ COLUMNS = (
 REQUIRED = ("crossing_point", "direction", "time", "mode", "surname")
 _DIRECTIONS = {"entry", "exit"}
 _MODES = {"air", "land", "sea"}
+MAX_FIELD_SIZE = 131_072
 
 
 def read_crossings_csv(data: bytes | str) -> list[CrossingRecord]:
@@ -55,10 +56,15 @@ def read_crossings_csv(data: bytes | str) -> list[CrossingRecord]:
     else:
         text = data.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    # other libraries (followthemoney) raise the process-wide limit; a crossing field never
+    # needs more than the standard library's default, so hold our own limit while reading
+    previous = csv.field_size_limit(MAX_FIELD_SIZE)
     try:
         return _rows(reader)
     except csv.Error as error:
         raise InputError(f"not readable as CSV: {error}", Place(line=reader.line_num)) from None
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _rows(reader: csv.DictReader[str]) -> list[CrossingRecord]:

@@ -98,9 +98,9 @@ def flight_view(session: Session, flight_id: int) -> FlightView:
     bookings = (
         session.execute(
             select(PnrBooking)
-            .join(PnrLeg, PnrLeg.booking_id == PnrBooking.id)
-            .where(PnrLeg.flight_id == flight_id)
-            .distinct()
+            .where(
+                PnrBooking.id.in_(select(PnrLeg.booking_id).where(PnrLeg.flight_id == flight_id))
+            )
             .order_by(PnrBooking.locator)
         )
         .scalars()

@@ -43,6 +43,7 @@ class World:
     travellers: dict[str, int] = field(default_factory=dict)
     crossings: dict[str, int] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)
 
 
 def _at(text: str) -> dt.datetime:
@@ -170,8 +171,23 @@ def populate(sessions: sessionmaker[Session]) -> World:
             one_way=True,
         )
         world.bookings["group"] = group.id
+        escort_record = IdentityRecord(
+            source_type="pnr", source_key="XX:GROUP:1", surname="KARIMI", given_names="REZA"
+        )
+        s.add(escort_record)
+        s.flush()
+        world.records["escort_pnr"] = escort_record.id
         world.travellers["escort"] = _traveller(
-            s, group, "1", "KARIMI", "REZA", "1985-05-20", "M", "IRN", "K41277310"
+            s,
+            group,
+            "1",
+            "KARIMI",
+            "REZA",
+            "1985-05-20",
+            "M",
+            "IRN",
+            "K41277310",
+            record=escort_record,
         ).id
         world.travellers["migrant"] = _traveller(
             s,
@@ -344,8 +360,8 @@ def populate(sessions: sessionmaker[Session]) -> World:
         s.flush()
         s.add(
             ScreeningHit(
-                subject_type="pnr_traveller",
-                subject_id=world.travellers["escort"],
+                subject_type="identity_record",
+                subject_id=world.records["escort_pnr"],
                 entry_id=entry.id,
                 score=0.93,
                 band="strong",

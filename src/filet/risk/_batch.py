@@ -329,7 +329,7 @@ WITH ages AS (
   WHERE pnr_traveller_id IS NOT NULL AND bags IS NOT NULL GROUP BY pnr_traveller_id
 ), watch AS (
   SELECT DISTINCT subject_id FROM screening_hits
-  WHERE subject_type = 'pnr_traveller' AND status <> 'dismissed'
+  WHERE subject_type = 'identity_record' AND status <> 'dismissed'
 ), migrant AS (
   SELECT ir.id FROM identity_records ir JOIN persons p ON p.id = ir.person_id
   WHERE p.category = 'smuggled_migrant'
@@ -363,7 +363,7 @@ LEFT JOIN doc_bookings db
 LEFT JOIN companions cp
   ON cp.document_country = t.document_country AND cp.document_number = t.document_number
 LEFT JOIN bags bg ON bg.pnr_traveller_id = t.id
-LEFT JOIN watch w ON w.subject_id = t.id
+LEFT JOIN watch w ON w.subject_id = t.identity_record_id
 LEFT JOIN migrant m ON m.id = t.identity_record_id
 """
 

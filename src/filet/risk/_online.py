@@ -131,7 +131,7 @@ _TRAVELLER_LINKS = text(
 SELECT
   (SELECT MAX(bags) FROM api_travellers WHERE pnr_traveller_id = :id AND bags IS NOT NULL),
   (SELECT COUNT(*) FROM screening_hits
-   WHERE subject_type = 'pnr_traveller' AND subject_id = :id AND status <> 'dismissed'),
+   WHERE subject_type = 'identity_record' AND subject_id = :record AND status <> 'dismissed'),
   (SELECT p.category FROM identity_records r JOIN persons p ON p.id = r.person_id
    WHERE r.id = :record),
   (SELECT COUNT(DISTINCT booking_id) FROM pnr_travellers

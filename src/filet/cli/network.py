@@ -52,23 +52,33 @@ def rings(
         10.0, "--route-min-score", help="Route migrants of rings scoring at least this."
     ),
 ) -> None:
-    """Rings, their suspects (never a smuggled migrant), money and likely facilitators."""
+    """Rings, their suspects (never a smuggled migrant), money and likely facilitators; stores
+    the rings under stable references (RING-000123) and marks rings no longer found vanished."""
     from filet.cli.system import _current_sessions
-    from filet.network import analyse_network, route_to_protection
+    from filet.network import analyse_network, route_to_protection, store_rings
     from filet.security import SYSTEM, record
     from filet.store import transaction
 
     with transaction(_current_sessions()) as session:
         analysis = analyse_network(session, top=top)
+        stored = store_rings(session, analysis)
         routed = (
             []
             if no_routing
             else route_to_protection(session, analysis, "network", min_score=route_min_score)
         )
         record(
-            session, SYSTEM, "read", "network_ring", [str(r.ring_id) for r in analysis.rings], {}
+            session,
+            SYSTEM,
+            "create",
+            "network_ring",
+            sorted(stored.references.values()),
+            stored.as_dict(),
         )
-        result = analysis.as_dict() | {"routed_to_protection": len(routed)}
+        result = analysis.as_dict() | {
+            "stored": stored.as_dict(),
+            "routed_to_protection": len(routed),
+        }
     if as_json:
         print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
         return
@@ -86,7 +96,7 @@ def rings(
         table.add_column(column)
     for ring in result["rings"]:
         table.add_row(
-            str(ring["ring_id"]),
+            str(ring["reference"]),
             str(ring["score"]),
             str(ring["persons"]),
             ", ".join(f"{s['label']} ({s['role']})" for s in ring["suspects"][:4]),
@@ -96,6 +106,11 @@ def rings(
             f"{(ring['first_seen'] or '')[:10]} – {(ring['last_seen'] or '')[:10]}",
         )
     console.print(table)
+    changes = result["stored"]
+    console.print(
+        f"{len(changes['new'])} new, {len(changes['kept'])} kept, "
+        f"{len(changes['reappeared'])} reappeared, {len(changes['vanished'])} vanished ring(s)"
+    )
     console.print(f"{len(routed)} smuggled migrant(s) routed to protection")
 
 

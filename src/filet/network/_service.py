@@ -4,7 +4,7 @@ of every person classified as a smuggled migrant to protection."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,11 +29,15 @@ class NetworkAnalysis:
     facilitators: list[KeyPlayer]
     money: dict[str, Any]
     changes: dict[int, dict[str, Any]]
+    # Stable references (``RING-000123``) once the rings are stored (``store_rings``).
+    references: dict[int, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "rings": [
-                ring.as_dict(self.network) | {"changes": self.changes.get(ring.ring_id, {})}
+                {"reference": self.references.get(ring.ring_id)}
+                | ring.as_dict(self.network)
+                | {"changes": self.changes.get(ring.ring_id, {})}
                 for ring in self.rings
             ],
             "facilitators": [
@@ -85,7 +89,7 @@ def route_to_protection(
                 session,
                 PersonFacts(
                     person_id=int(assessment.key.split(":", 1)[1]),
-                    source=f"{source}:ring-{ring.ring_id}",
+                    source=f"{source}:{analysis.references.get(ring.ring_id) or ring.ring_id}",
                     observed_at=now,
                     smuggled_migrant=True,
                 ),

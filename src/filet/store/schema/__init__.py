@@ -26,6 +26,8 @@ from filet.store.schema.investigation import (
     InvestigationCase,
     NetworkEdge,
     NetworkNode,
+    NetworkRing,
+    NetworkRingMember,
 )
 from filet.store.schema.passenger import (
     Agency,
@@ -85,6 +87,8 @@ __all__ = [
     "MigrantIncident",
     "NetworkEdge",
     "NetworkNode",
+    "NetworkRing",
+    "NetworkRingMember",
     "Person",
     "PnrBooking",
     "PnrContact",

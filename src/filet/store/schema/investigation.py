@@ -45,6 +45,52 @@ class NetworkEdge(IdMixin, Base):
     )
 
 
+class NetworkRing(IdMixin, Base):
+    """A suspected ring kept across analyses under a stable reference (``RING-000123``).
+
+    A re-analysis keeps the reference of the stored ring whose persons overlap the new ring's at
+    Jaccard >= 0.5 (``filet.network`` ``_rings.py``); a stored ring no analysis finds any more is
+    marked ``vanished``, never deleted (a case may cite it).
+    """
+
+    __tablename__ = "network_rings"
+
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active|vanished
+    score: Mapped[float] = mapped_column(default=0.0)
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    persons: Mapped[int] = mapped_column(default=0)
+    suspects: Mapped[int] = mapped_column(default=0)
+    smuggled_migrants: Mapped[int] = mapped_column(default=0)
+    first_seen: Mapped[dt.datetime | None]
+    last_seen: Mapped[dt.datetime | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    history: Mapped[list[Any]] = mapped_column(default=list)
+    first_analysed_at: Mapped[dt.datetime]
+    analysed_at: Mapped[dt.datetime]
+    vanished_at: Mapped[dt.datetime | None]
+
+
+class NetworkRingMember(IdMixin, Base):
+    """A node of a stored ring (by natural key, so members outlive a rebuild of the network), with
+    the role inferred for it and the evidence. ``smuggled_migrant`` is a protection role, never a
+    suspect."""
+
+    __tablename__ = "network_ring_members"
+
+    ring_id: Mapped[int] = mapped_column(ForeignKey("network_rings.id", ondelete="CASCADE"))
+    node_kind: Mapped[str] = mapped_column(String(16))
+    node_key: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(300), default="")
+    role: Mapped[str | None] = mapped_column(String(32))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+
+    __table_args__ = (
+        UniqueConstraint("ring_id", "node_kind", "node_key"),
+        Index("ix_network_ring_members_node", "node_kind", "node_key"),
+    )
+
+
 class IntelligenceItem(IdMixin, CreatedMixin, Base):
     """A graded piece of intelligence (call, payment, meeting, debriefing, report).
 

@@ -1,5 +1,5 @@
 """Refresh the UI message catalogue: strings from code and templates, plus role and purpose labels
-from the security data files; then update every language's .po file (run `make i18n`)."""
+from the security data files and the border decisions and reasons; then update every language's .po file (run `make i18n`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "src/filet/web/i18n"
 SECURITY = ROOT / "src/filet/security/data"
+BORDER = ROOT / "src/filet/border/data"
 
 
 def main() -> None:
@@ -50,6 +51,11 @@ def main() -> None:
         template.add(role["label"])
     for purpose in yaml.safe_load((SECURITY / "purposes.yaml").read_text()).values():
         template.add(purpose["label"])
+    border = yaml.safe_load((BORDER / "decisions.yaml").read_text())
+    for label in border["decisions"].values():
+        template.add(label)
+    for reason in border["reasons"].values():
+        template.add(reason["label"])
     with pot.open("wb") as handle:
         write_po(handle, template, no_location=True, sort_output=True)
     for po in I18N.glob("*/LC_MESSAGES/messages.po"):

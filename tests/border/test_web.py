@@ -93,3 +93,28 @@ def test_check_then_record_then_list_and_screens(site: Site) -> None:
     assert listed.status_code == 200 and "C01X00T47" in listed.text
     empty = site.client.get("/crossings?direction=exit", headers=site.headers("analyst"))
     assert "No crossing matches these filters." in empty.text
+
+
+def test_check_screen_speaks_the_officers_language(site: Site) -> None:
+    """Reasons, the headline and decision labels are translated; the API keeps English."""
+    _prepare(site)
+    mrz = "\n".join(passport("C01X00T47"))
+    headers = site.headers("border_officer") | {"Accept-Language": "fr"}
+    page = site.client.post("/check", data={"mrz": mrz, "point": "FRA"}, headers=headers)
+    assert page.status_code == 200, page.text
+    text = page.text.replace("&#39;", "'")
+    assert "ROUGE : document signalé volé : BKA, 2025-11-02" in text
+    assert "Entrée ou sortie refusée" in page.text
+    assert "Document signalé perdu, volé ou révoqué" in page.text
+    english = site.client.post(
+        "/check", data={"mrz": mrz, "point": "FRA"}, headers=site.headers("border_officer")
+    )
+    assert "RED: document reported stolen: BKA, 2025-11-02" in english.text
+
+
+def test_check_screen_keeps_right_to_left_in_arabic(site: Site) -> None:
+    """The travel direction of the form must not replace the page's text direction."""
+    headers = site.headers("border_officer") | {"Accept-Language": "ar"}
+    page = site.client.get("/check?direction=exit", headers=headers)
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert 'value="exit" checked' in page.text

@@ -3,6 +3,9 @@ document is sound, on an alert list, expired, used by someone else, or disagrees
 data, together with the safe protection flags, watchlist screening and risk rules.
 
 Every reason carries a level (red, amber, info), a sentence an officer reads, and the evidence.
+The sentence is a message template (marked with :func:`N_` for the translation catalogue) and its
+parameters, so the web UI shows it in the officer's language; :attr:`CheckReason.message` is the
+English sentence the API and the CLI print.
 Nothing here decides: the officer records the decision (:mod:`filet.border._crossings`). The
 hot path reads in-memory indexes (alert list, watchlists) and a few indexed rows.
 """
@@ -13,6 +16,7 @@ import datetime as dt
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,13 +39,29 @@ from filet.store.schema import (
 Level = Literal["red", "amber", "info"]
 Status = Literal["green", "amber", "red"]
 
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark a message template for the translation catalogue (translated where it is shown)."""
+    return message
+
+
 _STATUS_WORDS = {
-    AlertStatus.LOST: "reported lost",
-    AlertStatus.STOLEN: "reported stolen",
-    AlertStatus.STOLEN_BLANK: "in a series of stolen blank documents",
-    AlertStatus.REVOKED: "revoked",
-    AlertStatus.INVALIDATED: "invalidated",
+    AlertStatus.LOST: N_("reported lost"),
+    AlertStatus.STOLEN: N_("reported stolen"),
+    AlertStatus.STOLEN_BLANK: N_("in a series of stolen blank documents"),
+    AlertStatus.REVOKED: N_("revoked"),
+    AlertStatus.INVALIDATED: N_("invalidated"),
 }
+_LEVEL_WORDS = {"red": N_("RED"), "amber": N_("AMBER"), "info": N_("INFO"), "green": N_("GREEN")}
+_FIELD_WORDS = {
+    "surname": N_("surname"),
+    "given_names": N_("given names"),
+    "birth_date": N_("birth date"),
+    "sex": N_("sex"),
+    "nationality": N_("nationality"),
+    "expiry_date": N_("expiry date"),
+}
+GREEN_HEADLINE = N_("GREEN: no alert on this document")
 _LETTERS = re.compile(r"[^A-Z]")
 _AROUND = dt.timedelta(days=1)
 
@@ -78,17 +98,47 @@ _PNR_ROWS = (
 
 @dataclass(frozen=True)
 class CheckReason:
-    """One reason in a check result: what was found, how serious, and the evidence."""
+    """One reason in a check result: what was found, how serious, and the evidence.
+
+    ``template`` is an English message with ``%(name)s`` placeholders filled from ``params``;
+    the parameters named in ``words`` are themselves catalogue messages (translated too).
+    """
 
     code: str
     level: Level
-    message: str
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, Any] = field(default_factory=dict)
+    words: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The sentence in English."""
+        return self.translated(lambda text: text)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The sentence in the language ``gettext`` translates into (a tuple parameter is a list
+        of words, joined with commas)."""
+        params: dict[str, Any] = {}
+        for key, value in self.params.items():
+            if isinstance(value, tuple):
+                words = [gettext(v) if key in self.words else str(v) for v in value]
+                params[key] = ", ".join(words)
+            else:
+                params[key] = gettext(value) if key in self.words else value
+        return gettext(self.template) % params
 
     @property
     def text(self) -> str:
         """The reason as shown, the level in words (colour is never the only signal)."""
         return f"{self.level.upper()}: {self.message}"
+
+    def translated_text(self, gettext: Callable[[str], str]) -> str:
+        line = gettext(N_("%(level)s: %(reason)s"))
+        return line % {
+            "level": gettext(_LEVEL_WORDS[self.level]),
+            "reason": self.translated(gettext),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -142,8 +192,13 @@ class BorderCheck:
         """One line for the officer: the status in words and the most serious reason."""
         worst = next((r for r in self.reasons if r.level == self.status), None)
         if worst is None:
-            return "GREEN: no alert on this document"
+            return GREEN_HEADLINE
         return worst.text
+
+    def translated_headline(self, gettext: Callable[[str], str]) -> str:
+        """The headline in the language ``gettext`` translates into."""
+        worst = next((r for r in self.reasons if r.level == self.status), None)
+        return gettext(GREEN_HEADLINE) if worst is None else worst.translated_text(gettext)
 
     def as_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -255,8 +310,11 @@ class BorderChecker:
                 CheckReason(
                     "child",
                     "amber",
-                    f"traveller is a child (age {age}): check who accompanies the child and "
-                    "whether they have the right to",
+                    N_(
+                        "traveller is a child (age %(age)s): check who accompanies the child and "
+                        "whether they have the right to"
+                    ),
+                    {"age": age},
                     {"age": age},
                 )
             )
@@ -279,7 +337,8 @@ class BorderChecker:
                 CheckReason(
                     "mrz_invalid",
                     "amber",
-                    f"MRZ does not validate: {problem}",
+                    N_("MRZ does not validate: %(problem)s"),
+                    {"problem": str(problem)},
                     problem.as_dict(),
                 )
             )
@@ -288,8 +347,17 @@ class BorderChecker:
                 CheckReason(
                     "mrz_corrected",
                     "info",
-                    f"read error corrected in {correction.field}: {correction.from_char} → "
-                    f"{correction.to_char} (line {correction.line}, position {correction.position})",
+                    N_(
+                        "read error corrected in %(field)s: %(found)s → %(corrected)s "
+                        "(line %(line)s, position %(position)s)"
+                    ),
+                    {
+                        "field": correction.field,
+                        "found": correction.from_char,
+                        "corrected": correction.to_char,
+                        "line": correction.line,
+                        "position": correction.position,
+                    },
                     correction.as_dict(),
                 )
             )
@@ -298,30 +366,36 @@ class BorderChecker:
                 CheckReason(
                     "expired",
                     "red",
-                    f"document expired on {doc.expiry_date.iso}",
+                    N_("document expired on %(date)s"),
+                    {"date": doc.expiry_date.iso},
                     {"expiry_date": doc.expiry_date.iso, "today": doc.today.isoformat()},
                 )
             )
         elif doc.validity is DocumentValidity.UNKNOWN:
-            out.append(CheckReason("expiry_unknown", "amber", "expiry date cannot be read", {}))
+            out.append(CheckReason("expiry_unknown", "amber", N_("expiry date cannot be read")))
         return out
 
     def _alert_reasons(self, session: Session, doc: MRZResult) -> list[CheckReason]:
         index = alert_index(session, specimen=self.specimen)
         out: list[CheckReason] = []
         for alert in index.lookup(doc.issuing_state, doc.document_number):
-            words = _STATUS_WORDS[alert.status]
-            reported = alert.reported_date.isoformat() if alert.reported_date else "date unknown"
-            in_range = (
-                f" (range {alert.document_number}–{alert.number_to})" if alert.number_to else ""
+            params = {
+                "status": _STATUS_WORDS[alert.status],
+                "source": alert.source,
+                "reported": alert.reported_date.isoformat()
+                if alert.reported_date
+                else N_("date unknown"),
+                "first": alert.document_number,
+                "last": alert.number_to or "",
+            }
+            template = (
+                N_("document %(status)s (range %(first)s–%(last)s): %(source)s, %(reported)s")
+                if alert.number_to
+                else N_("document %(status)s: %(source)s, %(reported)s")
             )
+            words = ("status",) if alert.reported_date else ("status", "reported")
             out.append(
-                CheckReason(
-                    "document_alert",
-                    "red",
-                    f"document {words}{in_range}: {alert.source}, {reported}",
-                    alert.as_dict(),
-                )
+                CheckReason("document_alert", "red", template, params, alert.as_dict(), words)
             )
         return out
 
@@ -341,20 +415,24 @@ class BorderChecker:
                 if d["field"] in ("surname", "birth_date", "sex")
             ]
             if differences:
-                fields = ", ".join(d["field"].replace("_", " ") for d in differences)
+                fields = tuple(_FIELD_WORDS[d["field"]] for d in differences)
                 out.append(
                     CheckReason(
                         "document_reused",
                         "amber",
-                        f"this document number was seen before with a different {fields} "
-                        f"({rec.source_type} record): possible impostor or fraudulently obtained "
-                        "document",
+                        N_(
+                            "this document number was seen before with a different %(fields)s "
+                            "(%(source)s record): possible impostor or fraudulently obtained "
+                            "document"
+                        ),
+                        {"fields": fields, "source": rec.source_type},
                         {
                             "source_type": rec.source_type,
                             "record_id": rec.id,
                             "seen_at": rec.created_at.isoformat() if rec.created_at else None,
                             "differences": differences,
                         },
+                        ("fields",),
                     )
                 )
         return out
@@ -417,16 +495,23 @@ class BorderChecker:
     def _disagreement(
         source: str, flight: Flight, differences: list[dict[str, str]], row_id: int
     ) -> CheckReason:
-        what = "API data" if source == "api" else "PNR SSR DOCS"
         fields = "; ".join(
-            f"{d['field'].replace('_', ' ')} {d['mrz']} in the MRZ, {d['other']} in {what}"
-            for d in differences
+            f"{d['field'].replace('_', ' ')}: {d['mrz']} ≠ {d['other']}" for d in differences
         )
         return CheckReason(
             f"{source}_disagrees",
             "amber",
-            f"MRZ disagrees with {what} of flight {flight.carrier}{flight.number} "
-            f"{flight.departure_date.isoformat()}: {fields}",
+            N_("MRZ disagrees with API data of flight %(flight)s %(date)s (MRZ ≠ API): %(fields)s")
+            if source == "api"
+            else N_(
+                "MRZ disagrees with PNR SSR DOCS of flight %(flight)s %(date)s (MRZ ≠ PNR): "
+                "%(fields)s"
+            ),
+            {
+                "flight": f"{flight.carrier}{flight.number}",
+                "date": flight.departure_date.isoformat(),
+                "fields": fields,
+            },
             {
                 "source": source,
                 "id": row_id,
@@ -442,7 +527,7 @@ class BorderChecker:
         from filet.protection import knowledge, protection_flags
 
         if person_id is None:
-            return CheckSection(True, "no resolved person for this document yet")
+            return CheckSection(True, N_("no resolved person for this document yet"))
         labels = knowledge().triggers.safe_flags
         flags = protection_flags(session, person_id)
         return CheckSection(
@@ -457,9 +542,9 @@ class BorderChecker:
         try:
             from filet.screening import Traveller, has_active_watchlist, screen_traveller
         except ImportError:
-            return CheckSection(False, "not available: watchlist screening is not installed")
+            return CheckSection(False, N_("not available: watchlist screening is not installed"))
         if not has_active_watchlist(session):
-            return CheckSection(True, "no active watchlist")
+            return CheckSection(True, N_("no active watchlist"))
         traveller = Traveller(
             traveller_id=f"check:{doc.issuing_state}:{doc.document_number}",
             surname=doc.primary_identifier.title() or None,
@@ -477,9 +562,16 @@ class BorderChecker:
                 CheckReason(
                     "watchlist_hit",
                     "red" if strong else "amber",
-                    f"watchlist {match.entry.list_name}: {match.entry.name} "
-                    f"(score {match.score:.2f}, {match.band}): {match.entry.reason or 'no reason given'}",
+                    N_("watchlist %(list)s: %(name)s (score %(score)s, %(band)s): %(reason)s"),
+                    {
+                        "list": match.entry.list_name,
+                        "name": match.entry.name,
+                        "score": f"{match.score:.2f}",
+                        "band": match.band,
+                        "reason": match.entry.reason or N_("no reason given"),
+                    },
                     {"entry_key": match.entry.entry_key, "summary": match.summary()},
+                    () if match.entry.reason else ("reason",),
                 )
             )
             items.append(
@@ -492,7 +584,7 @@ class BorderChecker:
                     "explanation": match.explanation(),
                 }
             )
-        return CheckSection(True, "" if items else "no hit", items)
+        return CheckSection(True, "" if items else N_("no hit"), items)
 
     def _risk(
         self, session: Session, traveller_id: int | None, reasons: list[CheckReason]
@@ -500,10 +592,10 @@ class BorderChecker:
         try:
             from filet.risk import RuleSet, assess_traveller
         except ImportError:
-            return CheckSection(False, "not available: risk rules are not installed")
+            return CheckSection(False, N_("not available: risk rules are not installed"))
         if traveller_id is None:
             return CheckSection(
-                True, "no booking with this document around the check time: no rule to run"
+                True, N_("no booking with this document around the check time: no rule to run")
             )
         assessment = assess_traveller(
             session, traveller_id, self.settings, RuleSet.active(session), store=False
@@ -514,12 +606,15 @@ class BorderChecker:
                 CheckReason(
                     "risk_rule",
                     "amber",
-                    f"risk rule {fired.rule} v{fired.version}: {fired.title} "
-                    "(a reason to look, not a decision)",
+                    N_(
+                        "risk rule %(rule)s v%(version)s: %(title)s "
+                        "(a reason to look, not a decision)"
+                    ),
+                    {"rule": fired.rule, "version": fired.version, "title": fired.title},
                     fired.as_json(),
                 )
             )
-        note = f"score {assessment.score:.2f}" if items else "no rule fired"
+        note = f"score {assessment.score:.2f}" if items else N_("no rule fired")
         return CheckSection(True, note, items)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from filet.border import border_knowledge, crossing_points, list_crossings
 from filet.errors import FiletError
+from filet.web import i18n
 from filet.web.api.border import CrossingIn, run_check, save_crossing
 from filet.web.deps import Principal, db_session, require
 from filet.web.ui._render import render
@@ -38,11 +39,12 @@ def _form(
         status_code=status_code,
         mrz=mrz,
         point=point,
-        direction=direction,
+        travel_direction=direction,  # `direction` is the page's text direction (ltr/rtl)
         error=error,
         points=crossing_points(session),
         decisions=knowledge.decisions,
         reasons=knowledge.reasons,
+        gettext=i18n.gettext,
         **values,
     )
 

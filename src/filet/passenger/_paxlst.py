@@ -23,6 +23,7 @@ from filet.passenger._edifact import (
     Element,
     Message,
     Segment,
+    paused_gc,
     read_interchange,
     write_interchange,
 )
@@ -46,6 +47,11 @@ _LIST_TYPES = codes().list_types
 
 def read_paxlst(data: bytes | str) -> list[FlightManifest]:
     """Read a PAXLST interchange: one manifest per flight list (parts assembled)."""
+    with paused_gc():
+        return _read_interchange(data)
+
+
+def _read_interchange(data: bytes | str) -> list[FlightManifest]:
     interchange = read_interchange(data)
     manifests: list[FlightManifest] = []
     running: dict[tuple[str | None, str], int] = {}

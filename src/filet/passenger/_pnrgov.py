@@ -33,6 +33,7 @@ from filet.passenger._edifact import (
     Element,
     Message,
     Segment,
+    paused_gc,
     read_interchange,
     write_interchange,
 )
@@ -78,6 +79,11 @@ _EMAIL_CODES = codes().email_contact_codes
 
 def read_pnrgov(data: bytes | str) -> list[PnrMessage]:
     """Read a PNRGOV interchange: one :class:`PnrMessage` per ``UNH`` message."""
+    with paused_gc():
+        return _read_interchange(data)
+
+
+def _read_interchange(data: bytes | str) -> list[PnrMessage]:
     interchange = read_interchange(data)
     messages: list[PnrMessage] = []
     for message in interchange.messages:

@@ -178,7 +178,7 @@ def test_explanation_is_structured_and_serialisable() -> None:
     result = compare("Hussein Ali Farah", "Husein Cali")
     data = result.as_dict()
     json.dumps(data)
-    assert data["settings_version"] == "names-1"
+    assert data["settings_version"] == "names-2"
     assert [(m["query"], m["candidate"], m["rule"]) for m in data["matches"]] == [
         ("Hussein", "Husein", "equivalence"),
         ("Ali", "Cali", "equivalence"),

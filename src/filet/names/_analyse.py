@@ -23,7 +23,16 @@ from functools import cached_property, lru_cache
 
 from filet.errors import InputError, Place
 from filet.names import _data
-from filet.names._lexicon import canonical_form, lexicon, native_key, token_bits
+from filet.names._lexicon import (
+    canonical_form,
+    chinese_syllables,
+    extra_forms,
+    lexicon,
+    loose_symbols,
+    native_key,
+    nickname_groups,
+    token_bits,
+)
 from filet.names._phonetic import phonetic_key, skeleton
 from filet.names._script import UNKNOWN, detect_script
 from filet.names._settings import DEFAULT_SETTINGS, NameMatchSettings
@@ -63,7 +72,9 @@ class NamePart:
     without vowels, the group's usual spelling); ``form`` the canonical comparison form;
     ``forms`` every Latin reading; ``symbols`` the equivalence groups it belongs to; ``keys``
     its consonant-skeleton keys; ``weight`` its evidence weight in [0, 1] (common names weigh
-    little) and ``bits`` the information behind that weight.
+    little) and ``bits`` the information behind that weight; ``nicknames`` the hypocoristic
+    groups it belongs to (Andy and Andrew); ``optional`` marks a word that may be a title
+    (Sheikh, Molla): unmatched, it does not count against a match.
     """
 
     text: str
@@ -78,6 +89,9 @@ class NamePart:
     weight: float = 1.0
     bits: float = 0.0
     abjad: bool = False
+    nicknames: frozenset[str] = frozenset()
+    optional: bool = False
+    syllable: bool = False
 
     @property
     def is_name(self) -> bool:
@@ -212,6 +226,9 @@ def _kind(piece: str, forms: tuple[str, ...]) -> str:
         if probe in rules.titles:
             return "title"
     for probe in (lowered, latin):
+        if probe in rules.title_or_name:
+            return "optional"
+    for probe in (lowered, latin):
         if probe in rules.prefixes:
             return "prefix"
     for probe in (lowered, latin):
@@ -228,10 +245,18 @@ def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
     compound suffix (with an article) binds to the name before it."""
     # A particle standing last is a name (the Vietnamese given name An), and so is a "son of"
     # particle standing first (Ben Smith): neither can connect two names there.
-    for token in reversed(tokens):
+    for position in range(len(tokens) - 1, -1, -1):
+        token = tokens[position]
         if token.kind == "title":
             continue
-        if token.kind.startswith("particle"):
+        rules = _data.particles()
+        standalone = rules.suffixes.get(token.text.lower()) or rules.suffixes.get(token.latin)
+        after_article = position > 0 and tokens[position - 1].kind == "particle:article"
+        if token.kind.startswith("particle") or (
+            token.kind == "suffix" and standalone in rules.standalone_suffixes and not after_article
+        ):
+            # Karim Uddin: such a suffix written apart at the end is a family name of its own
+            # (comparison still finds Karimuddin as a compound).
             token.kind = "name"
         break
     for token in tokens:
@@ -244,11 +269,25 @@ def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        if token.kind == "particle:surname":
+            # Du Bois, de la Fontaine, Mac Donald: the particles bind to the name after them.
+            end = index + 1
+            while end < len(tokens) and tokens[end].kind in (
+                "particle:surname",
+                "particle:surname_next",
+            ):
+                end += 1
+            if end < len(tokens) and tokens[end].kind in _NAME_KINDS:
+                groups.append(tokens[index : end + 1])
+                index = end + 1
+                continue
+        if token.kind == "particle:surname_next":
+            token.kind = "name"
         if token.kind == "prefix" or (token.kind == "particle:kunya" and index + 1 < len(tokens)):
             end = index + 1
             while end < len(tokens) and tokens[end].kind == "particle:article":
                 end += 1
-            if end < len(tokens) and tokens[end].kind in ("name", "suffix"):
+            if end < len(tokens) and tokens[end].kind in (*_NAME_KINDS, "suffix"):
                 groups.append(tokens[index : end + 1])
                 index = end + 1
                 continue
@@ -260,7 +299,7 @@ def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
             while start >= 0 and groups[start][0].kind == "particle:article":
                 article_run.insert(0, groups[start][0])
                 start -= 1
-            if start >= 0 and groups[start][0].kind in ("name", "prefix", "particle:kunya"):
+            if start >= 0 and groups[start][0].kind in (*_NAME_KINDS, "prefix", "particle:kunya"):
                 groups[start] = groups[start] + article_run + [token]
                 del groups[start + 1 :]
                 index += 1
@@ -271,6 +310,7 @@ def _merge_compounds(tokens: list[_Token]) -> list[list[_Token]]:
     return groups
 
 
+_NAME_KINDS = ("name", "optional")
 _TokenKey = tuple[str, str, str, tuple[str, ...], bool]
 
 
@@ -297,7 +337,7 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     )
     script = head.script
     kind = head.kind
-    if len(group) == 1 and kind.startswith("particle"):
+    if len(group) == 1 and kind.startswith("particle") and kind != "particle:surname_next":
         role = NameRole.PARTICLE
     elif len(group) == 1 and kind == "title":
         role = NameRole.TITLE
@@ -314,19 +354,26 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     forms = tuple(dict.fromkeys(canonical_form(reading) for reading in readings if reading))
     if not forms:
         forms = (head.latin,)
+    if kind == "particle:surname" and len(group) > 1:
+        # Du Bois is also read Bois (the particle dropped), as before particles joined.
+        forms = tuple(dict.fromkeys((*forms, *group[-1].forms)))
+    forms = tuple(dict.fromkeys((*forms, *extra_forms(forms[0], script, text))))
     if script == "Latin" and len(forms[0]) > 5 and forms[0][:2] in ("al", "el"):
-        # The Arabic article written joined (Alhassan, Elsayed): also read without it when the
-        # rest is a known name.
+        # The Arabic article written joined (Alhassan, Elsayed, Elkhatib): also read without
+        # it when the rest is a known name, or a long word when the whole is not a known name.
         rest = forms[0][2:]
         if rest not in lex.by_latin and rest[:1] == rest[1:2]:
             rest = rest[1:]  # assimilated: Assayed, Errahman
-        if rest in lex.by_latin:
+        unknown_whole = forms[0] not in lex.by_latin
+        if rest in lex.by_latin or (unknown_whole and len(rest) >= 5 and rest[0] not in "aeiou"):
             forms = (*forms, rest)
     symbols: set[str] = set()
     for candidate in (native_key(text), native_key("".join(token.text for token in group))):
         symbols.update(lex.by_native.get(candidate, ()))
     for form in forms:
         symbols.update(lex.by_latin.get(form, ()))
+    if not symbols and script == "Latin":
+        symbols.update(loose_symbols(forms[0]))
     abjad = script in ABJAD_SCRIPTS
     if abjad:
         keys = {skeleton(_abjad_units(form)) for form in forms}
@@ -355,6 +402,9 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
         weight=weight,
         bits=bits,
         abjad=abjad,
+        nicknames=nickname_groups(forms, frozen_symbols),
+        optional=len(group) == 1 and kind == "optional",
+        syllable=script in ("Han", "Latin") and forms[0] in chinese_syllables(),
     )
 
 
@@ -404,7 +454,7 @@ def _infer_culture(
             votes[culture.key] = 0.5
     national = rules.by_country.get((nationality or "").upper())
     if national is not None:
-        votes[national] = votes.get(national, 0.0) + 1.0
+        votes[national] = votes.get(national, 0.0) + 1.5
     marks = _data.particles().marks
     if any(part.role is NameRole.PARTICLE and marks.get(part.form) == "father" for part in parts):
         # A nasab (bin, ibn, bint) marks an Arabic name chain.

@@ -45,6 +45,7 @@ class MatchRule(StrEnum):
     PHONETIC = "phonetic"
     FUZZY = "fuzzy"
     INITIAL = "initial"
+    HYPOCORISTIC = "hypocoristic"
     COGNATE = "cognate"
     KNOWN_DIFFERENT = "known-different"
 
@@ -191,17 +192,26 @@ def score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[
 
 def _score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[float, MatchRule]:
     cross_script = a.script != b.script
-    if a.form == b.form or not a.forms.isdisjoint(b.forms):
-        if cross_script:
-            return settings.transliteration_score, MatchRule.TRANSLITERATION
+    if a.form == b.form and not cross_script:
         return 1.0, MatchRule.EXACT
+    if a.form == b.form or not a.forms.isdisjoint(b.forms):
+        # Another reading (Wade-Giles Chiang, pinyin Qiang; Müller, Mueller; Du Bois, Bois).
+        return settings.transliteration_score, MatchRule.TRANSLITERATION
     if not a.symbols.isdisjoint(b.symbols):
         return settings.equivalence_score, MatchRule.EQUIVALENCE
     if len(a.form) == 1 or len(b.form) == 1:
         if a.form[:1] == b.form[:1]:
             return settings.initial_score, MatchRule.INITIAL
         return 0.0, MatchRule.FUZZY
-    same_key = not a.keys.isdisjoint(b.keys)
+    if not a.nicknames.isdisjoint(b.nicknames):
+        return settings.hypocoristic_score, MatchRule.HYPOCORISTIC
+    if min(len(a.form), len(b.form)) < settings.fuzzy_min_length and a.keys.isdisjoint(b.keys):
+        return 0.0, MatchRule.FUZZY
+    if a.syllable and b.syllable:
+        # Two Chinese syllables (Yang/Fang, Chun/Juan) are two names unless read alike.
+        return 0.0, MatchRule.FUZZY
+    shared = a.keys & b.keys
+    same_key = any(len(key) >= 2 for key in shared)
     if a.symbols and b.symbols:
         # Both are known names, of different groups: related at most, never the same name.
         if not a.cognates.isdisjoint(b.symbols):
@@ -294,18 +304,35 @@ def compare(
             matches.append(PartMatch(q_parts, c_parts, rule, score, weight))
     unmatched: list[UnmatchedPart] = []
     penalty_total = 0.0
-    if len(used_q) < len(qs):
-        for i, q in enumerate(qs):
-            if i not in used_q:
-                unmatched.append(UnmatchedPart("query", q, q_weights[i]))
-    if len(used_c) < len(cs):
-        factor = settings.unmatched_candidate_penalty
-        for j, c in enumerate(cs):
-            if j not in used_c:
-                penalty = b.weights[j] * factor
-                penalty_total += penalty
-                unmatched.append(UnmatchedPart("candidate", c, penalty))
-    quality = matched / (a.total_weight + penalty_total)
+    query_weight = a.total_weight
+    left_q = [i for i in range(len(qs)) if i not in used_q]
+    left_c = [j for j in range(len(cs)) if j not in used_c]
+    # A word that may be a title (Sheikh, Molla) costs nothing when the other name has nothing
+    # left over; facing a left-over name, it is a name in conflict.
+    free_q = not any(not cs[j].optional for j in left_c)
+    free_c = not any(not qs[i].optional for i in left_q)
+    conflicts = 0
+    for i in left_q:
+        if qs[i].optional and free_q:
+            query_weight -= q_weights[i]
+            unmatched.append(UnmatchedPart("query", qs[i], 0.0))
+        else:
+            conflicts += 1
+            unmatched.append(UnmatchedPart("query", qs[i], q_weights[i]))
+    for j in left_c:
+        c = cs[j]
+        if c.optional and free_c:
+            penalty = 0.0
+        elif conflicts:
+            # Both names have a part the other lacks: two different names, not one left out.
+            conflicts -= 1
+            penalty = b.weights[j] * settings.conflict_penalty
+        else:
+            penalty = b.weights[j] * settings.unmatched_candidate_penalty
+        penalty_total += penalty
+        unmatched.append(UnmatchedPart("candidate", c, penalty))
+    denominator = query_weight + penalty_total
+    quality = matched / denominator if denominator > 0 else 0.0
     floor = settings.evidence_floor
     evidence = 1.0 - (1.0 - floor) * math.exp(-bits / settings.evidence_scale_bits)
     return NameComparison(

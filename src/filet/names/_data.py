@@ -124,8 +124,10 @@ class Particles:
 
     marks: dict[str, str]
     titles: frozenset[str]
+    title_or_name: frozenset[str]
     prefixes: dict[str, str]
     suffixes: dict[str, str]
+    standalone_suffixes: frozenset[str]
     ocr_digits: dict[str, str]
 
 
@@ -143,6 +145,7 @@ def particles() -> Particles:
         for form in _string_list(entry.get("forms"), name, f"particles entry {index + 1}"):
             marks[form] = entry["marks"]
     titles = frozenset(_string_list(data.get("titles"), name, "titles"))
+    title_or_name = frozenset(_string_list(data.get("title_or_name"), name, "title_or_name"))
 
     def affixes(key: str) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -161,7 +164,13 @@ def particles() -> Particles:
     ):
         raise ConfigError("ocr_digits: expected a mapping of digit to letter", Place(file=name))
     return Particles(
-        marks, titles, affixes("compound_prefixes"), affixes("compound_suffixes"), dict(digits)
+        marks,
+        titles,
+        title_or_name,
+        affixes("compound_prefixes"),
+        affixes("compound_suffixes"),
+        frozenset(_string_list(data.get("standalone_suffixes"), name, "standalone_suffixes")),
+        dict(digits),
     )
 
 
@@ -257,6 +266,7 @@ class Equivalences:
 
     groups: tuple[EquivalenceGroup, ...]
     cognates: tuple[tuple[str, str], ...]
+    ambiguous: frozenset[str] = frozenset()
 
 
 @cache
@@ -289,7 +299,8 @@ def equivalences() -> Equivalences:
                 f"cognates entry {index + 1}: expected two known group ids", Place(file=name)
             )
         cognates.append((items[0], items[1]))
-    return Equivalences(tuple(groups), tuple(cognates))
+    ambiguous = frozenset(_string_list(data.get("ambiguous"), name, "ambiguous"))
+    return Equivalences(tuple(groups), tuple(cognates), ambiguous)
 
 
 @cache
@@ -307,4 +318,36 @@ def frequencies() -> dict[str, float]:
         if not 0 < value <= 1_000_000:
             raise ConfigError("per_million must be in (0, 1000000]", Place(file=name, line=number))
         found[row["name"]] = value
+    return found
+
+
+@cache
+def hypocoristics() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The contents of ``hypocoristics.yaml``: (full name or group id, short forms) each."""
+    name = "hypocoristics.yaml"
+    data = _read_yaml(name)
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for index, entry in enumerate(data.get("hypocoristics") or []):
+        where = f"hypocoristics entry {index + 1}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ConfigError(f"{where}: expected a mapping with a name", Place(file=name))
+        short = _string_list(entry.get("short"), name, f"{where} short")
+        if not short:
+            raise ConfigError(f"{where}: expected at least one short form", Place(file=name))
+        found.append((entry["name"], short))
+    return tuple(found)
+
+
+@cache
+def chinese_romanisation() -> dict[str, str]:
+    """Pinyin syllable → Wade-Giles spelling (``chinese_romanisation.csv``)."""
+    name = "chinese_romanisation.csv"
+    found: dict[str, str] = {}
+    for number, row in _read_csv(name):
+        pinyin, wade_giles = row["pinyin"], row["wade_giles"]
+        if not (pinyin.isalpha() and pinyin.isascii() and wade_giles.isalpha()):
+            raise ConfigError(
+                "expected ASCII letters in both columns", Place(file=name, line=number)
+            )
+        found[pinyin] = wade_giles
     return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,6 +19,7 @@ _GEBRE = re.compile(r"^g[ae]br[aeiu]?")
 _WOLDE = re.compile(r"^w[aeo]ld[aeiu]?")
 _ULLAH = re.compile(r"(?:ullah|ulla|ollah|olla|allah|alla|illah)$")
 _UDDIN = re.compile(r"(?:uddin|udin|uddeen|eddine|eddin|edine|addin|aldin|aldeen|uldin|aldine)$")
+_VOWELS = frozenset("aeiou")
 _MARKS = re.compile("[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u0640\u200c\u200d]")
 
 
@@ -72,6 +74,8 @@ def canonical_form(form: str) -> str:
         form = form[: suffix.start()] + canonical
         if form.startswith("abd") and canonical == "ullah":
             return form
+    if form.startswith("mc") and form[2:3] not in _VOWELS:
+        form = "mac" + form[2:]  # McDonald, MacDonald
     for pattern, canonical in ((_ABD, "abd"), (_GEBRE, "gebre"), (_WOLDE, "wolde")):
         match = pattern.match(form)
         if match:
@@ -93,6 +97,9 @@ class Lexicon:
     variants: dict[str, tuple[str, ...]]
     cultures: dict[str, tuple[str, ...]]
     per_million: dict[str, float]
+    loose: dict[str, frozenset[str]]
+    nicknames: dict[str, frozenset[str]]
+    wade_giles: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -123,6 +130,20 @@ def lexicon() -> Lexicon:
         per_million[name] = value
         for form in latin_forms(name, "Latin"):
             per_million.setdefault(canonical_form(form), value)
+    loose: dict[str, set[str]] = {}
+    for form, symbols in by_latin.items():
+        loose.setdefault(_loose(form), set()).update(symbols)
+    nicknames: dict[str, set[str]] = {}
+    for full, short in _data.hypocoristics():
+        symbol = f"h:{full}"
+        owners = by_latin.get(full, set()) or {full}
+        for owner in owners:
+            nicknames.setdefault(owner, set()).add(symbol)
+        for form in short:
+            nicknames.setdefault(form, set()).add(symbol)
+    wade_giles: dict[str, list[str]] = {}
+    for pinyin, spelling in _data.chinese_romanisation().items():
+        wade_giles.setdefault(spelling, []).append(pinyin)
     return Lexicon(
         by_latin={key: frozenset(value) for key, value in by_latin.items()},
         by_native={key: frozenset(value) for key, value in by_native.items()},
@@ -130,7 +151,73 @@ def lexicon() -> Lexicon:
         variants=variants,
         cultures=cultures,
         per_million=per_million,
+        loose={key: frozenset(value) for key, value in loose.items() if len(value) == 1},
+        nicknames={key: frozenset(value) for key, value in nicknames.items()},
+        wade_giles={key: tuple(value) for key, value in wade_giles.items()},
     )
+
+
+_SOMALI_AIN = re.compile("(?:(?<=^)|(?<=[aeiou]))c(?=[aeiou])")
+_LONG_VOWELS = (("oo", "u"), ("ee", "i"), ("aa", "a"), ("ii", "i"), ("uu", "u"))
+
+
+def _loose(form: str) -> str:
+    """A Latin spelling with long vowels written once (Noori/Nuri, Kareem/Karim, Faadumo)."""
+    for double, single in _LONG_VOWELS:
+        form = form.replace(double, single)
+    return form
+
+
+def loose_symbols(form: str) -> frozenset[str]:
+    """The one group a Latin spelling unknown as written belongs to once long vowels are
+    written once and Somali orthography (c for ʿain, x for ḥ) read: Cabdullaahi, Noori, Xasan.
+    Empty when no group, or more than one, answers."""
+    table = lexicon().loose
+    found = table.get(_loose(form))
+    if found is None and ("c" in form or "x" in form):
+        found = table.get(_loose(_SOMALI_AIN.sub("", form).replace("x", "h")))
+    return found or frozenset()
+
+
+@cache
+def chinese_syllables() -> frozenset[str]:
+    """Every pinyin and Wade-Giles syllable (``chinese_romanisation.csv``)."""
+    table = _data.chinese_romanisation()
+    return frozenset(table) | frozenset(table.values())
+
+
+def nickname_groups(forms: Iterable[str], symbols: frozenset[str]) -> frozenset[str]:
+    """The hypocoristic groups of a part: Andy and Andrew (and Andreas) share ``h:andrew``."""
+    table = lexicon().nicknames
+    found: set[str] = set()
+    for key in (*forms, *symbols):
+        found.update(table.get(key, ()))
+    return frozenset(found)
+
+
+def extra_forms(form: str, script: str, text: str) -> tuple[str, ...]:
+    """Further Latin readings of a token: Chinese syllables in the other romanisation (Wade-Giles
+    Chiang for pinyin Jiang and Qiang, and back), Turkish ç and ş written ch and sh."""
+    lex = lexicon()
+    out: list[str] = []
+    if script == "Han":
+        from filet.names._translit import latin_forms
+
+        syllables = [latin_forms(char, "Han") for char in text if not char.isspace()]
+        if syllables and all(syllables):
+            readings = [""]
+            pinyin_to_wg = _data.chinese_romanisation()
+            for options in syllables:
+                spellings = dict.fromkeys((options[0], pinyin_to_wg.get(options[0], options[0])))
+                readings = [r + spelling for r in readings for spelling in spellings][:4]
+            out.extend(readings)
+    elif script == "Latin":
+        if form not in lex.by_latin:
+            out.extend(lex.wade_giles.get(form, ()))
+        lowered = text.lower()
+        if " " not in lowered and ("ç" in lowered or "ş" in lowered):
+            out.append(lowered.replace("ç", "ch").replace("ş", "sh"))
+    return tuple(o for o in out if o != form and o.isascii() and o.isalpha())
 
 
 def token_bits(form: str, symbols: frozenset[str], unlisted_per_million: float) -> float:

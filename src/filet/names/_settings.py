@@ -20,7 +20,7 @@ def _setting(default: float, description: str, low: float = 0.0, high: float = 1
 class NameMatchSettings:
     """Scores per matching rule, weights and penalties used by :func:`filet.names.compare`."""
 
-    version: str = field(default="names-1", metadata={"description": "settings version"})
+    version: str = field(default="names-2", metadata={"description": "settings version"})
     transliteration_score: float = _setting(
         0.97, "same name read across scripts (same Latin form or consonant skeleton)"
     )
@@ -32,6 +32,9 @@ class NameMatchSettings:
         0.85, "Jaro-Winkler similarity of consonant skeletons below which they do not match"
     )
     phonetic_score: float = _setting(0.85, "same consonant-skeleton key, both in Latin")
+    hypocoristic_score: float = _setting(
+        0.9, "a familiar form and its full name (Andy/Andrew, Masha/Maria)"
+    )
     cognate_score: float = _setting(0.6, "related names of different cultures (Yusuf/Joseph)")
     initial_score: float = _setting(0.6, "an initial matching the first letter of a name")
     fuzzy_threshold: float = _setting(
@@ -49,6 +52,17 @@ class NameMatchSettings:
     )
     unmatched_candidate_penalty: float = _setting(
         0.35, "weight of an unmatched candidate part relative to an unmatched query part"
+    )
+    conflict_penalty: float = _setting(
+        1.0,
+        "weight of an unmatched candidate part when the query too has an unmatched part (two "
+        "different names in one place, not a name left out)",
+    )
+    fuzzy_min_length: float = _setting(
+        3.0,
+        "shortest token (letters) compared by string similarity (Li/Liu are two names)",
+        1.0,
+        10.0,
     )
     family_weight: float = _setting(
         1.5, "factor on the weight of a family name where the culture has family names", 1.0, 3.0

@@ -82,7 +82,9 @@ def _abjad_forms(token: str, table_name: str) -> tuple[str, ...]:
         else:
             written = rule.medial
         primary.append(written)
-        alternative.append(rule.alternative if rule.alternative and index > 0 else written)
+        # The Persian and Urdu s and z readings (ث ذ ض) apply at the start of a word too: Sana.
+        usable = rule.alternative and (index > 0 or rule.alternative in ("s", "z"))
+        alternative.append(rule.alternative if usable else written)
     forms = ["".join(primary), "".join(alternative)]
     return tuple(dict.fromkeys(form for form in forms if form))
 

@@ -179,3 +179,39 @@ def test_number_normalisation() -> None:
     assert normalise_document_number(" n 0123-4567 ") == "N01234567"
     assert normalise_document_number("L898902C3<<") == "L898902C3"
     assert normalise_document_number("AB/12.34") == "AB1234"
+
+
+def test_bulk_rows_build_the_same_index_as_records() -> None:
+    """The start-up path (stored rows, dates as ISO text or dates) answers like one-by-one adds."""
+    records = list(read_alert_csv(io.StringIO(ALERTS_CSV)))
+    many = [
+        DocumentAlertRecord("FRA", f"{i:09d}", "P", AlertStatus.LOST, dt.date(2024, 1, 1), "DCPJ")
+        for i in range(_MIN_STAGING + 10)
+    ]
+    one_by_one = DocumentAlertIndex()
+    one_by_one.add_many([*records, *many])
+    bulk = DocumentAlertIndex()
+    rows = [
+        (
+            r.issuing_state,
+            r.document_number,
+            r.document_type,
+            r.status.value,
+            r.reported_date.isoformat() if i % 2 and r.reported_date else r.reported_date,
+            r.source,
+            r.number_to,
+        )
+        for i, r in enumerate([*records, *many])
+    ]
+    assert bulk.add_rows(rows) == len(rows) == len(one_by_one) == len(bulk)
+    for state, number in [
+        ("D", "C01X00T47"),
+        ("UKR", "FA100500"),
+        ("SYR", "N01234567"),
+        ("XXA", "00012345"),
+        ("FRA", f"{_MIN_STAGING + 3:09d}"),
+        ("FRA", "NOTLISTED"),
+    ]:
+        assert bulk.lookup(state, number) == one_by_one.lookup(state, number)
+    with pytest.raises(InputError, match="not an ICAO country code"):
+        bulk.add_rows([("QQQ", "X1", "P", "lost", None, "s", None)])

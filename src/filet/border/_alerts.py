@@ -13,11 +13,11 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from filet.documents import AlertStatus, DocumentAlertIndex, DocumentAlertRecord
+from filet.documents import DocumentAlertIndex, DocumentAlertRecord
 from filet.security import Actor, record
 from filet.store.schema import DocumentAlert
 
@@ -78,39 +78,23 @@ def warm_alert_index(sessions: sessionmaker[Session]) -> int:
         return len(alert_index(session))
 
 
+_SINCE = text(
+    "SELECT id, issuing_state, document_number, document_type, status, reported_date, source,"
+    " number_to FROM document_alerts WHERE id > :last ORDER BY id LIMIT :batch"
+)
+
+
 def _load_since(session: Session, loaded: _Loaded) -> None:
-    columns = (
-        DocumentAlert.id,
-        DocumentAlert.issuing_state,
-        DocumentAlert.document_number,
-        DocumentAlert.document_type,
-        DocumentAlert.status,
-        DocumentAlert.reported_date,
-        DocumentAlert.source,
-        DocumentAlert.number_to,
-    )
+    # Plain rows on the session's connection (no ORM loading, no per-column result processing),
+    # in id order and batches, fed to the index's bulk path: millions of stored alerts load at
+    # server start-up. Dates arrive as ISO text (SQLite) or dates (PostgreSQL).
+    connection = session.connection()
     while True:
-        rows = session.execute(
-            select(*columns)
-            .where(DocumentAlert.id > loaded.last_id)
-            .order_by(DocumentAlert.id)
-            .limit(_LOAD_BATCH)
-        ).all()
+        rows = connection.execute(_SINCE, {"last": loaded.last_id, "batch": _LOAD_BATCH}).all()
         if not rows:
             break
-        for row in rows:
-            loaded.index.add(
-                DocumentAlertRecord(
-                    row.issuing_state,
-                    row.document_number,
-                    row.document_type or "",
-                    AlertStatus(row.status),
-                    row.reported_date,
-                    row.source,
-                    row.number_to,
-                )
-            )
-        loaded.last_id = rows[-1].id
+        loaded.index.add_rows((r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows)
+        loaded.last_id = rows[-1][0]
     loaded.index.compact()
 
 

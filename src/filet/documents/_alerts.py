@@ -249,6 +249,74 @@ class DocumentAlertIndex:
         self.compact()
         return count
 
+    def add_rows(
+        self,
+        rows: Iterable[tuple[str, str, str | None, str, dt.date | str | None, str, str | None]],
+    ) -> int:
+        """Add stored rows ``(issuing_state, document_number, document_type, status,
+        reported_date, source, number_to)`` in bulk; returns how many were added.
+
+        The same checks as :meth:`add`, without building a record object per row: this is the
+        path that loads millions of stored alerts into a server at start-up. ``reported_date``
+        may be a date or ISO text (as SQLite returns it).
+        """
+        status_codes = {status.value: code for status, code in _STATUS_CODE.items()}
+        ordinals: dict[object, int] = {None: 0, "": 0}
+        fullmatch = _NUMBER_OK.fullmatch
+        count = 0
+        for issuing_state, number, type_, status, reported, source, number_to in rows:
+            count += 1
+            ordinal = ordinals.get(reported)
+            if ordinal is None:
+                day = (
+                    reported
+                    if isinstance(reported, dt.date)
+                    else dt.date.fromisoformat(str(reported))
+                )
+                ordinal = ordinals[reported] = day.toordinal()
+            if number_to:
+                self.add(
+                    DocumentAlertRecord(
+                        issuing_state,
+                        number,
+                        type_ or "",
+                        AlertStatus(status),
+                        dt.date.fromordinal(ordinal) if ordinal else None,
+                        source,
+                        number_to,
+                    )
+                )
+                continue
+            state = self._states.get(issuing_state)
+            if state is None:
+                state = self._valid_state(issuing_state)
+            if not state:
+                raise InputError(
+                    f"{issuing_state!r} is not an ICAO country code", Place(field="issuing_state")
+                )
+            if not (fullmatch(number) and len(number) <= _MAX_NUMBER):
+                number = normalise_document_number(number)
+                _check_number(number, "document_number")
+            key = (state.ljust(3, "<") + number).encode("ascii")
+            row = len(self._staged_keys)
+            self._staged_keys.append(key)
+            self._staged_status.append(status_codes[status])
+            self._staged_type.append(
+                _intern(type_ or "", self._types, self._type_codes, "document_type")
+            )
+            self._staged_source.append(_intern(source, self._sources, self._source_codes, "source"))
+            self._staged_date.append(ordinal)
+            earlier = self._staged_index.setdefault(key, row)
+            if earlier != row:
+                if isinstance(earlier, int):
+                    self._staged_index[key] = [earlier, row]
+                else:
+                    earlier.append(row)
+            if row + 1 >= _MIN_STAGING and row + 1 >= len(self._keys) // 4:
+                self.compact()
+        self.compact()
+        return count
+
     def _add_range(self, state: str, number: str, record: DocumentAlertRecord) -> None:
         number_to = normalise_document_number(record.number_to or "")
         _check_number(number_to, "number_to")

@@ -4,44 +4,80 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from filet.errors import InputError
+from filet.errors import ConflictError, InputError
 from filet.network import (
+    add_member,
+    add_note,
     analyse_network,
+    attach_item,
     build_network,
+    case_file,
+    close_case,
+    get_case,
+    list_cases,
     open_case_from_ring,
+    open_case_from_stored_ring,
+    record_item,
+    remove_member,
+    reopen_case,
     set_offence_hypothesis,
+    store_rings,
 )
 from filet.security import SYSTEM
 from filet.store import transaction
-from filet.store.schema import CaseEvent, CaseMember, IdentityRecord, Person
+from filet.store.schema import (
+    AuditEvent,
+    CaseEvent,
+    CaseMember,
+    IdentityRecord,
+    IntelligenceItem,
+    InvestigationCase,
+    Person,
+)
 from tests.network.conftest import World
+
+
+def _escort_case(world: World, session: Session) -> tuple[InvestigationCase, Person]:
+    escort = Person(key="PESC", label="Escort Rahimi")
+    session.add(escort)
+    session.flush()
+    record = session.get(IdentityRecord, int(world.escort.split(":")[1]))
+    assert record is not None
+    record.person_id = escort.id
+    build_network(session)
+    analysis = analyse_network(session)
+    ring = next(r for r in analysis.rings if f"person:{escort.id}" in {a.key for a in r.roles})
+    return open_case_from_ring(session, ring, SYSTEM, "Kabul-Frankfurt ring"), escort
+
+
+def _migrant_ids(world: World) -> list[int]:
+    return [int(k.split(":")[1]) for k in world.migrants if k.startswith("person:")]
 
 
 def test_ring_becomes_a_case_with_roles_and_hypothesis_history(
     world: World, sessions: sessionmaker[Session]
 ) -> None:
     with transaction(sessions) as session:
-        escort = Person(key="PESC", label="Escort Rahimi")
-        session.add(escort)
-        session.flush()
-        record = session.get(IdentityRecord, int(world.escort.split(":")[1]))
-        assert record is not None
-        record.person_id = escort.id
-        build_network(session)
-        analysis = analyse_network(session)
-        ring = next(r for r in analysis.rings if f"person:{escort.id}" in {a.key for a in r.roles})
-        case = open_case_from_ring(session, ring, SYSTEM, "Kabul-Frankfurt ring")
+        case, escort = _escort_case(world, session)
         with pytest.raises(InputError, match="unknown offence hypothesis"):
             set_offence_hypothesis(session, case, "murder", "x", SYSTEM)
+        with pytest.raises(InputError, match="evidence"):
+            set_offence_hypothesis(session, case, "aggravated_smuggling", " ", SYSTEM)
         set_offence_hypothesis(
-            session, case, "aggravated_smuggling", "debriefing: overcrowded boat", SYSTEM
+            session,
+            case,
+            "aggravated_smuggling",
+            "debriefing: overcrowded boat",
+            SYSTEM,
+            reason="danger to life",
         )
+        with pytest.raises(ConflictError, match="already has"):
+            set_offence_hypothesis(session, case, "aggravated_smuggling", "again", SYSTEM)
         case_id = case.id
     with sessions() as session:
         members = {m.person_id: m.role for m in session.scalars(select(CaseMember))}
         assert members[escort.id] == "escort"
-        migrants = [int(k.split(":")[1]) for k in world.migrants if k.startswith("person:")]
-        assert all(members[m] == "witness" for m in migrants)
+        assert all(members[m] == "witness" for m in _migrant_ids(world))
         history = session.scalars(
             select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
         ).all()
@@ -50,3 +86,111 @@ def test_ring_becomes_a_case_with_roles_and_hypothesis_history(
             "aggravated_smuggling",
         ]
         assert history[1].data["from"] == "smuggling"
+        assert history[1].data["reason"] == "danger to life"
+        assert history[0].data["traces"]["binding"], "the ring's traces are kept on the case"
+
+
+def test_a_smuggled_migrant_is_never_given_a_suspect_role(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        case, escort = _escort_case(world, session)
+        migrant = _migrant_ids(world)[0]
+        for role in ("organiser", "escort", "driver", "money_collector", "corrupt_official"):
+            with pytest.raises(InputError, match="smuggled migrant"):
+                add_member(session, case, migrant, role, "seen with the escort", SYSTEM)
+        # a person recorded as a smuggled migrant, in no ring at all
+        other = Person(key="PX", label="Rescued person", category="smuggled_migrant")
+        session.add(other)
+        session.flush()
+        with pytest.raises(InputError, match="recorded as smuggled_migrant"):
+            add_member(session, case, other.id, "recruiter", "named by a source", SYSTEM)
+        add_member(session, case, other.id, "witness", "saw the boat leave", SYSTEM)
+        with pytest.raises(InputError, match="unknown role"):
+            add_member(session, case, escort.id, "smuggled_migrant", "x", SYSTEM)
+        with pytest.raises(InputError, match="why"):
+            add_member(session, case, escort.id, "organiser", " ", SYSTEM)
+        add_member(session, case, escort.id, "organiser", "calls from the boss's phone", SYSTEM)
+        case_id = case.id
+    with sessions() as session:
+        roles = {
+            m.person_id: m.role
+            for m in session.scalars(select(CaseMember).where(CaseMember.case_id == case_id))
+        }
+        assert roles[migrant] == "witness" and roles[other.id] == "witness"
+        assert roles[escort.id] == "organiser"
+
+
+def test_notes_items_members_close_and_reopen(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        case, escort = _escort_case(world, session)
+        add_note(session, case, "the escort keeps the passports on the plane", SYSTEM)
+        with pytest.raises(InputError, match="empty note"):
+            add_note(session, case, "  ", SYSTEM)
+        with pytest.raises(InputError, match="source reliability"):
+            record_item(session, SYSTEM, "report", "6x6", "G", "2", "x")
+        with pytest.raises(InputError, match="information credibility"):
+            record_item(session, SYSTEM, "report", "4x4", "A", "6", "x")
+        item = record_item(
+            session,
+            SYSTEM,
+            "call",
+            "6x6",
+            "B",
+            "3",
+            "recruiter calls the organiser every morning",
+            {"from_phone": "+93700000001", "to_phone": "+93700000009"},
+        )
+        attach_item(session, case, item.reference, SYSTEM, "wiretap summary")
+        with pytest.raises(ConflictError, match="already"):
+            attach_item(session, case, item.reference, SYSTEM)
+        attach_item(session, case, "INT1", SYSTEM)
+        remove_member(session, case, escort.id, "mistaken identity", SYSTEM)
+        close_case(session, case, "handed to the prosecutor", SYSTEM)
+        with pytest.raises(ConflictError, match="closed"):
+            add_note(session, case, "too late", SYSTEM)
+        reopen_case(session, case, "new debriefing", SYSTEM)
+        add_note(session, case, "after reopening", SYSTEM)
+        reference = case.reference
+    with sessions() as session:
+        case = get_case(session, reference)
+        assert [c.reference for c in list_cases(session, "open")] == [reference]
+        assert list_cases(session, "closed") == []
+        bundle = case_file(session, case)
+        assert [n["text"] for n in bundle["notes"]] == [
+            "the escort keeps the passports on the plane",
+            "after reopening",
+        ]
+        grades = {i["reference"]: i["grade"] for i in bundle["intelligence"]}
+        assert grades["INT1"] == "A2" and grades[item.reference] == "B3"
+        assert escort.id not in {m["person_id"] for m in bundle["members"]}
+        assert [e["kind"] for e in bundle["history"]].count("status") == 2
+        stored = session.scalars(
+            select(IntelligenceItem).where(IntelligenceItem.reference == item.reference)
+        ).one()
+        assert stored.subjects == ["+93700000001", "+93700000009"]
+        actions = {
+            (e.action, e.object_type)
+            for e in session.scalars(select(AuditEvent))
+            if reference in (e.object_ids or []) or item.reference in (e.object_ids or [])
+        }
+        assert ("create", "intelligence_item") in actions
+        assert ("update", "investigation_case") in actions
+
+
+def test_a_case_from_a_stored_ring_keeps_the_rings_reference(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        analysis = analyse_network(session)
+        update = store_rings(session, analysis)
+        reference = update.new[0]
+        case = open_case_from_stored_ring(session, reference, SYSTEM, "stored ring")
+        migrants = set(_migrant_ids(world))
+        bundle = case_file(session, case)
+    assert bundle["ring"]["reference"] == reference
+    assert bundle["ring"]["traces"]["binding"]
+    roles = {m["person_id"]: m["role"] for m in bundle["members"]}
+    assert migrants <= set(roles) and all(roles[m] == "witness" for m in migrants)

@@ -19,6 +19,7 @@ from filet.cli import (
     synth,
     system,
 )
+from filet.cli.cases import cases_app, debrief
 from filet.cli.network import intelligence_app, network_app
 from filet.cli.protection import protection_app
 
@@ -52,5 +53,7 @@ def register(app: typer.Typer) -> None:
     app.command("check")(border.check)
     app.add_typer(border.crossings_app, name="crossings")
     app.add_typer(network_app, name="network")
+    intelligence_app.command("debrief")(debrief)
     app.add_typer(intelligence_app, name="intelligence")
+    app.add_typer(cases_app, name="cases")
     app.command("evaluate")(evaluate.evaluate)

@@ -1,16 +1,33 @@
-"""Turn a ring into an investigation case: resolved persons become members with their inferred
-roles (smuggled migrants as witnesses, never suspects), the offence hypothesis and its evidence go
-into the case history, and hypothesis changes are recorded with who, when and why."""
+"""Investigation cases: a ring becomes a case whose resolved persons are members with their roles
+(smuggled migrants as witnesses, never suspects); the investigator then adds and removes members,
+writes notes, attaches graded intelligence items, changes the offence hypothesis (who, when, why
+and on what evidence, the history kept), and closes or reopens the case.
+
+Every change is a ``case_events`` row, so the case's history is complete and ordered; the ring's
+binding traces are kept on the opening event, so the case file shows them even after the network
+is rebuilt.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from filet.errors import InputError, Place
-from filet.network._analysis import SMUGGLED_MIGRANT, Ring
+from filet.errors import ConflictError, InputError, NotFoundError, Place
+from filet.network._analysis import FACILITATOR_ROLES, PROTECTED_CATEGORIES, SMUGGLED_MIGRANT, Ring
 from filet.security import Actor, record
-from filet.store.schema import CaseEvent, CaseMember, InvestigationCase
+from filet.store.schema import (
+    CaseEvent,
+    CaseMember,
+    IntelligenceItem,
+    InvestigationCase,
+    Person,
+    ProtectionCase,
+)
 
 OFFENCE_HYPOTHESES = (
     "smuggling",
@@ -19,40 +36,136 @@ OFFENCE_HYPOTHESES = (
     "trafficking",
     "none",
 )
+WITNESS = "witness"
+# Roles a case may give a suspect; a smuggled migrant may only be a witness.
+SUSPECT_ROLES = (*FACILITATOR_ROLES, "corrupt_official")
+MEMBER_ROLES = (*SUSPECT_ROLES, WITNESS)
+CASE_STATUSES = ("open", "closed")
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One event of a case's history, for pages and the case file."""
+
+    at: str
+    kind: str
+    user: str | None
+    text: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _RingFacts:
+    """What a case keeps of the ring it is opened from, whether analysed now or stored."""
+
+    reference: str
+    score: float
+    reasons: list[dict[str, Any]]
+    members: list[tuple[int, str, str | None, list[str]]]  # person id, label, role, reasons
+    traces: dict[str, Any]
 
 
 def open_case_from_ring(
-    session: Session, ring: Ring, actor: Actor, title: str, hypothesis: str = "smuggling"
+    session: Session,
+    ring: Ring,
+    actor: Actor,
+    title: str,
+    hypothesis: str = "smuggling",
+    reference: str | None = None,
 ) -> InvestigationCase:
-    """A new case for the ring; members are the ring's resolved persons with their roles."""
+    """A new case for an analysed ring; members are its resolved persons with their roles."""
+    facts = _RingFacts(
+        reference=reference or f"ring {ring.ring_id}",
+        score=ring.score,
+        reasons=[r.__dict__ for r in ring.reasons],
+        members=[
+            (int(a.key.split(":", 1)[1]), a.label, a.role, [r.detail for r in a.reasons])
+            for a in ring.roles
+            if a.key.startswith("person:")
+        ],
+        traces={
+            "binding": [{"kind": k, "key": key, "tied": n} for k, key, n in ring.binding_traces],
+            "bookings": list(ring.bookings),
+            "crossings": list(ring.crossings),
+            "routes": list(ring.routes),
+            "first_seen": ring.first_seen.isoformat() if ring.first_seen else None,
+            "last_seen": ring.last_seen.isoformat() if ring.last_seen else None,
+            "paid_total": ring.paid_total,
+        },
+    )
+    return _open_case(session, facts, actor, title, hypothesis)
+
+
+def open_case_from_stored_ring(
+    session: Session, reference: str, actor: Actor, title: str, hypothesis: str = "smuggling"
+) -> InvestigationCase:
+    """A new case for a stored ring (``RING-000123``), its members as the last analysis left them."""
+    from filet.network._rings import stored_ring
+
+    ring, members = stored_ring(session, reference)
+    detail = ring.detail or {}
+    facts = _RingFacts(
+        reference=ring.reference,
+        score=ring.score,
+        reasons=list(ring.reasons or []),
+        members=[
+            (
+                int(m.node_key.split(":", 1)[1]),
+                m.label,
+                m.role,
+                [str(r.get("detail", r)) if isinstance(r, dict) else str(r) for r in m.reasons],
+            )
+            for m in members
+            if m.node_kind == "person" and m.node_key.startswith("person:")
+        ],
+        traces={
+            "binding": list(detail.get("binding_traces", [])),
+            "bookings": list(detail.get("bookings", [])),
+            "crossings": list(detail.get("crossings", [])),
+            "routes": list(detail.get("routes", [])),
+            "first_seen": ring.first_seen.isoformat() if ring.first_seen else None,
+            "last_seen": ring.last_seen.isoformat() if ring.last_seen else None,
+            "paid_total": detail.get("paid_total"),
+        },
+    )
+    return _open_case(session, facts, actor, title, hypothesis)
+
+
+def _open_case(
+    session: Session, ring: _RingFacts, actor: Actor, title: str, hypothesis: str
+) -> InvestigationCase:
     _check(hypothesis)
+    if not title.strip():
+        raise InputError("a case needs a title", Place(field="title"))
     number = (session.scalar(select(func.count()).select_from(InvestigationCase)) or 0) + 1
+    while session.scalar(
+        select(InvestigationCase.id).where(InvestigationCase.reference == f"NET-{number:06d}")
+    ):
+        number += 1
     case = InvestigationCase(
         reference=f"NET-{number:06d}",
-        title=title,
+        title=title.strip(),
         offence_hypothesis=hypothesis,
         created_by=actor.user_id,
     )
     session.add(case)
     session.flush()
+    protected = _protected_persons(session, [m[0] for m in ring.members])
     members = []
-    for assessment in ring.roles:
-        if not assessment.key.startswith("person:"):
-            continue
-        role = "witness" if assessment.role == SMUGGLED_MIGRANT else assessment.role
+    for person_id, label, inferred, reasons in ring.members:
+        migrant = inferred == SMUGGLED_MIGRANT or person_id in protected
+        role = inferred if inferred in SUSPECT_ROLES and not migrant else WITNESS
         session.add(
-            CaseMember(
-                case_id=case.id,
-                person_id=int(assessment.key.split(":", 1)[1]),
-                role=role,
-                added_by=actor.user_id,
-            )
+            CaseMember(case_id=case.id, person_id=person_id, role=role, added_by=actor.user_id)
         )
         members.append(
             {
-                "person": assessment.key,
+                "person": f"person:{person_id}",
+                "person_id": person_id,
+                "label": label,
                 "role": role,
-                "reasons": [r.detail for r in assessment.reasons],
+                "smuggled_migrant": migrant,
+                "reasons": reasons,
             }
         )
     session.add(
@@ -60,12 +173,14 @@ def open_case_from_ring(
             case_id=case.id,
             kind="hypothesis",
             user_id=actor.user_id,
-            text=f"opened from ring {ring.ring_id} as {hypothesis}",
+            text=f"opened from {ring.reference} as {hypothesis}",
             data={
                 "hypothesis": hypothesis,
+                "ring": ring.reference,
                 "ring_score": ring.score,
-                "evidence": [r.__dict__ for r in ring.reasons],
+                "evidence": ring.reasons,
                 "members": members,
+                "traces": ring.traces,
             },
         )
     )
@@ -75,19 +190,157 @@ def open_case_from_ring(
         "create",
         "investigation_case",
         [case.reference],
-        {"ring": ring.ring_id, "members": len(members)},
+        {"ring": ring.reference, "members": len(members)},
     )
     session.flush()
     return case
 
 
-def set_offence_hypothesis(
-    session: Session, case: InvestigationCase, hypothesis: str, evidence: str, actor: Actor
+def list_cases(session: Session, status: str | None = None) -> list[InvestigationCase]:
+    """Cases, newest first; ``status`` keeps only open or closed ones."""
+    query = select(InvestigationCase).order_by(InvestigationCase.id.desc())
+    if status:
+        if status not in CASE_STATUSES:
+            raise InputError(
+                f"unknown status {status!r}; expected open or closed", Place(field="status")
+            )
+        query = query.where(InvestigationCase.status == status)
+    return list(session.scalars(query))
+
+
+def get_case(session: Session, reference: str) -> InvestigationCase:
+    case = session.scalars(
+        select(InvestigationCase).where(InvestigationCase.reference == reference)
+    ).first()
+    if case is None:
+        raise NotFoundError(f"no investigation case {reference}", Place(field="reference"))
+    return case
+
+
+def smuggled_migrant_reason(session: Session, person_id: int) -> str | None:
+    """Why a person counts as a smuggled migrant (and so may only be a witness), or None."""
+    return _protected_persons(session, [person_id]).get(person_id)
+
+
+def add_member(
+    session: Session, case: InvestigationCase, person_id: int, role: str, reason: str, actor: Actor
+) -> CaseMember:
+    """Add a person with a role, or change their role; a smuggled migrant may only be a witness."""
+    _open(case)
+    if role not in MEMBER_ROLES:
+        raise InputError(
+            f"unknown role {role!r}; expected one of " + ", ".join(MEMBER_ROLES),
+            Place(field="role"),
+        )
+    if not reason.strip():
+        raise InputError("say why the person is in the case", Place(field="reason"))
+    if session.get(Person, person_id) is None:
+        raise NotFoundError(f"no person {person_id}", Place(field="person_id"))
+    if role != WITNESS:
+        why = smuggled_migrant_reason(session, person_id)
+        if why:
+            raise InputError(
+                f"person {person_id} is a smuggled migrant ({why}): a smuggled migrant is a "
+                "witness, never a suspect for having been smuggled (Smuggling Protocol art. 5)",
+                Place(field="role"),
+            )
+    member = session.scalars(
+        select(CaseMember).where(CaseMember.case_id == case.id, CaseMember.person_id == person_id)
+    ).first()
+    previous = member.role if member else None
+    if member is None:
+        member = CaseMember(case_id=case.id, person_id=person_id, role=role, added_by=actor.user_id)
+        session.add(member)
+    else:
+        member.role = role
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="member",
+            user_id=actor.user_id,
+            text=reason.strip(),
+            data={"action": "add" if previous is None else "role", "person_id": person_id}
+            | {"role": role, "from": previous},
+        )
+    )
+    record(
+        session,
+        actor,
+        "update",
+        "investigation_case",
+        [case.reference],
+        {"member": person_id, "role": role},
+    )
+    session.flush()
+    return member
+
+
+def remove_member(
+    session: Session, case: InvestigationCase, person_id: int, reason: str, actor: Actor
 ) -> None:
-    """Change the hypothesis; the history keeps the previous one, who changed it and why."""
+    _open(case)
+    if not reason.strip():
+        raise InputError("say why the person leaves the case", Place(field="reason"))
+    member = session.scalars(
+        select(CaseMember).where(CaseMember.case_id == case.id, CaseMember.person_id == person_id)
+    ).first()
+    if member is None:
+        raise NotFoundError(
+            f"person {person_id} is not in case {case.reference}", Place(field="person_id")
+        )
+    session.delete(member)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="member",
+            user_id=actor.user_id,
+            text=reason.strip(),
+            data={"action": "remove", "person_id": person_id, "role": member.role},
+        )
+    )
+    record(session, actor, "update", "investigation_case", [case.reference], {"removed": person_id})
+    session.flush()
+
+
+def add_note(session: Session, case: InvestigationCase, text: str, actor: Actor) -> CaseEvent:
+    _open(case)
+    if not text.strip():
+        raise InputError("an empty note", Place(field="text"))
+    event = CaseEvent(case_id=case.id, kind="note", user_id=actor.user_id, text=text.strip())
+    session.add(event)
+    record(session, actor, "update", "investigation_case", [case.reference], {"note": True})
+    session.flush()
+    return event
+
+
+def set_offence_hypothesis(
+    session: Session,
+    case: InvestigationCase,
+    hypothesis: str,
+    evidence: str,
+    actor: Actor,
+    reason: str = "",
+    items: Sequence[str] = (),
+) -> None:
+    """Change the hypothesis; the history keeps the previous one, who changed it, why (``reason``)
+    and on what evidence (text and the references of supporting intelligence items)."""
+    _open(case)
     _check(hypothesis)
     if not evidence.strip():
         raise InputError("a hypothesis change needs its evidence", Place(field="evidence"))
+    if hypothesis == case.offence_hypothesis:
+        raise ConflictError(
+            f"case {case.reference} already has the hypothesis {hypothesis}",
+            Place(field="offence_hypothesis"),
+        )
+    known = set(
+        session.scalars(
+            select(IntelligenceItem.reference).where(IntelligenceItem.reference.in_(list(items)))
+        )
+    )
+    missing = [i for i in items if i not in known]
+    if missing:
+        raise NotFoundError(f"no intelligence item {missing[0]}", Place(field="items"))
     previous = case.offence_hypothesis
     case.offence_hypothesis = hypothesis
     session.add(
@@ -95,8 +348,14 @@ def set_offence_hypothesis(
             case_id=case.id,
             kind="hypothesis",
             user_id=actor.user_id,
-            text=evidence,
-            data={"from": previous, "to": hypothesis},
+            text=evidence.strip(),
+            data={
+                "from": previous,
+                "to": hypothesis,
+                "reason": reason.strip(),
+                "evidence": evidence.strip(),
+                "items": list(items),
+            },
         )
     )
     record(
@@ -108,6 +367,160 @@ def set_offence_hypothesis(
         {"hypothesis": [previous, hypothesis]},
     )
     session.flush()
+
+
+def attach_item(
+    session: Session, case: InvestigationCase, reference: str, actor: Actor, note: str = ""
+) -> IntelligenceItem:
+    """Link a graded intelligence item to the case (once)."""
+    _open(case)
+    item = session.scalars(
+        select(IntelligenceItem).where(IntelligenceItem.reference == reference)
+    ).first()
+    if item is None:
+        raise NotFoundError(f"no intelligence item {reference}", Place(field="reference"))
+    if reference in attached_items(session, case):
+        raise ConflictError(
+            f"item {reference} is already in case {case.reference}", Place(field="reference")
+        )
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="intelligence",
+            user_id=actor.user_id,
+            text=note.strip(),
+            data={
+                "reference": reference,
+                "kind": item.kind,
+                "grade": f"{item.source_reliability}{item.information_credibility}",
+            },
+        )
+    )
+    record(session, actor, "update", "investigation_case", [case.reference], {"item": reference})
+    session.flush()
+    return item
+
+
+def attached_items(session: Session, case: InvestigationCase) -> list[str]:
+    return [
+        str(e.data.get("reference"))
+        for e in session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.kind == "intelligence")
+            .order_by(CaseEvent.id)
+        )
+    ]
+
+
+def close_case(session: Session, case: InvestigationCase, reason: str, actor: Actor) -> None:
+    _status(session, case, "closed", reason, actor)
+
+
+def reopen_case(session: Session, case: InvestigationCase, reason: str, actor: Actor) -> None:
+    _status(session, case, "open", reason, actor)
+
+
+def case_history(session: Session, case: InvestigationCase) -> list[CaseEntry]:
+    """The case's events, oldest first, with the user's name."""
+    from filet.store.schema import User
+
+    rows = session.execute(
+        select(CaseEvent, User.username)
+        .outerjoin(User, User.id == CaseEvent.user_id)
+        .where(CaseEvent.case_id == case.id)
+        .order_by(CaseEvent.id)
+    )
+    return [
+        CaseEntry(
+            at=event.created_at.isoformat(timespec="seconds"),
+            kind=event.kind,
+            user=username,
+            text=event.text,
+            data=dict(event.data or {}),
+        )
+        for event, username in rows
+    ]
+
+
+def _status(
+    session: Session, case: InvestigationCase, status: str, reason: str, actor: Actor
+) -> None:
+    if case.status == status:
+        raise ConflictError(f"case {case.reference} is already {status}", Place(field="status"))
+    if not reason.strip():
+        raise InputError(
+            "say why the case is " + ("closed" if status == "closed" else "reopened"),
+            Place(field="reason"),
+        )
+    previous = case.status
+    case.status = status
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="status",
+            user_id=actor.user_id,
+            text=reason.strip(),
+            data={"from": previous, "to": status},
+        )
+    )
+    record(session, actor, "update", "investigation_case", [case.reference], {"status": status})
+    session.flush()
+
+
+def _protected_persons(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Of these persons, those known as smuggled migrants (or victims, or witnesses who gave a
+    debriefing), with the reason; they may never be given a suspect role."""
+    from filet.network._debriefing import debriefing_witnesses
+
+    if not person_ids:
+        return {}
+    found: dict[int, str] = {}
+    for person_id, category in session.execute(
+        select(Person.id, Person.category).where(Person.id.in_(person_ids))
+    ):
+        if category in PROTECTED_CATEGORIES:
+            found[person_id] = f"recorded as {category}"
+    for protected in session.scalars(
+        select(ProtectionCase.person_id).where(ProtectionCase.person_id.in_(person_ids))
+    ):
+        if protected is not None:
+            found.setdefault(protected, "has a protection case")
+    wanted = set(person_ids)
+    for person_id in debriefing_witnesses(session) & wanted:
+        found.setdefault(person_id, "gave a debriefing as a migrant")
+    witness_cases = list(
+        session.execute(
+            select(CaseMember.case_id, CaseMember.person_id).where(
+                CaseMember.person_id.in_(person_ids), CaseMember.role == WITNESS
+            )
+        )
+    )
+    if witness_cases:
+        for event in session.scalars(
+            select(CaseEvent).where(
+                CaseEvent.case_id.in_({c for c, _ in witness_cases}),
+                CaseEvent.kind == "hypothesis",
+            )
+        ):
+            for member in (event.data or {}).get("members", []):
+                pid = member.get("person_id") or _person_id(str(member.get("person", "")))
+                migrant = member.get("smuggled_migrant", member.get("role") == WITNESS)
+                if migrant and pid in wanted:
+                    found.setdefault(
+                        int(pid), "a smuggled migrant in the ring the case opened from"
+                    )
+    return found
+
+
+def _person_id(key: str) -> int | None:
+    return int(key.split(":", 1)[1]) if key.startswith("person:") else None
+
+
+def _open(case: InvestigationCase) -> None:
+    if case.status != "open":
+        raise ConflictError(
+            f"case {case.reference} is closed; reopen it first", Place(field="status")
+        )
 
 
 def _check(hypothesis: str) -> None:

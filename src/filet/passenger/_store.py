@@ -14,12 +14,12 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from filet.errors import InputError, Place
@@ -58,6 +58,9 @@ from filet.store.schema import (
 from filet.store.schema import PnrBooking as StoredBooking
 
 _BOOKING = TypeAdapter(PnrBooking)
+_API_TRAVELLERS = cast(Table, ApiTraveller.__table__)
+_IDENTITY_RECORDS = cast(Table, IdentityRecord.__table__)
+_TRAVEL_DOCUMENTS = cast(Table, TravelDocument.__table__)
 _REMARK: TypeAdapter[Any] = TypeAdapter(SsrRemark)
 
 
@@ -274,101 +277,226 @@ class _Writer:
                 Place(tag="DTM", field="189"),
             )
         self.summary.counts["manifests"] += 1
-        for traveller in manifest.travellers:
-            self.api_traveller(flight, traveller)
+        self.api_travellers(flight, manifest.travellers)
 
-    def api_traveller(self, flight: Flight, parsed: ParsedApiTraveller) -> None:
-        name = parsed.name
-        document = parsed.documents[0] if parsed.documents else None
-        key = _traveller_key(
-            _doc_key(document.doc_type, document.issuing_state, document.number)
-            if document
-            else None,
-            _name_key(name.normalised_surname, name.normalised_given_names, parsed.birth_date),
-        )
-        if parsed.passenger_reference:
-            # two travellers with the same document and name on one flight (impostors) stay two
-            key = f"{key}#{parsed.passenger_reference}"[:128]
-        values: dict[str, Any] = {
-            "message_id": self.inbound.id,
-            "surname": name.normalised_surname,
-            "given_names": name.normalised_given_names,
-            "name_as_sent": f"{name.surname}:{name.given_names}",
-            "sex": _sex(parsed.sex),
-            "birth_date": parsed.birth_date.isoformat() if parsed.birth_date else None,
-            "nationality": parsed.nationality,
-            "residence_country": parsed.residence_country,
-            "embarkation": parsed.embarkation,
-            "debarkation": parsed.debarkation,
-            "document_type": document.doc_type if document else None,
-            "document_number": document.number if document else None,
-            "document_country": document.issuing_state if document else None,
-            "document_expiry": document.expiry.isoformat()
-            if document and document.expiry
-            else None,
-            "pnr_locator": parsed.pnr_locator,
-            "passenger_ref": parsed.passenger_reference,
-            "seat": parsed.seat,
-            "bags": parsed.bags_count,
-            "quality_flags": list(parsed.quality_flags),
+    def api_travellers(self, flight: Flight, travellers: Sequence[ParsedApiTraveller]) -> None:
+        """Store a manifest's travellers in a few statements: one look-up per table for what is
+        already stored, then executemany inserts and updates (SQLAlchemy Core).
+
+        The same rows come out as storing them one by one would give: a traveller listed twice
+        updates the first; identity records, travel documents and the API↔PNR link are keyed
+        and found as before.
+        """
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        identities: dict[str, dict[str, Any]] = {}
+        documents: dict[tuple[str, str, str], dict[str, Any]] = {}
+        flags = self.summary.quality_flags
+        for parsed in travellers:
+            name = parsed.name
+            document = parsed.documents[0] if parsed.documents else None
+            key = _traveller_key(
+                _doc_key(document.doc_type, document.issuing_state, document.number)
+                if document
+                else None,
+                _name_key(name.normalised_surname, name.normalised_given_names, parsed.birth_date),
+            )
+            if parsed.passenger_reference:
+                # two travellers with the same document and name on one flight (impostors)
+                # stay two
+                key = f"{key}#{parsed.passenger_reference}"[:128]
+            sex = _sex(parsed.sex)
+            birth = parsed.birth_date.isoformat() if parsed.birth_date else None
+            rows[(parsed.role, key)] = {
+                "message_id": self.inbound.id,
+                "surname": name.normalised_surname,
+                "given_names": name.normalised_given_names,
+                "name_as_sent": f"{name.surname}:{name.given_names}",
+                "sex": sex,
+                "birth_date": birth,
+                "nationality": parsed.nationality,
+                "residence_country": parsed.residence_country,
+                "embarkation": parsed.embarkation,
+                "debarkation": parsed.debarkation,
+                "document_type": document.doc_type if document else None,
+                "document_number": document.number if document else None,
+                "document_country": document.issuing_state if document else None,
+                "document_expiry": document.expiry.isoformat()
+                if document and document.expiry
+                else None,
+                "pnr_locator": parsed.pnr_locator,
+                "passenger_ref": parsed.passenger_reference,
+                "seat": parsed.seat,
+                "bags": parsed.bags_count,
+                "quality_flags": list(parsed.quality_flags),
+            }
+            for flag in parsed.quality_flags:
+                flags[flag] += 1
+            source_key = f"{flight.id}:{parsed.role}:{key}"
+            surname, given = name.normalised_surname or None, name.normalised_given_names or None
+            identities[source_key] = {
+                "surname": surname,
+                "given_names": given,
+                "full_name": " ".join(p for p in (given, surname) if p) or None,
+                "birth_date": birth,
+                "sex": sex,
+                "nationality": parsed.nationality,
+                "document_number": document.number if document else None,
+                "document_country": document.issuing_state if document else None,
+                "phone": None,
+                "email": None,
+            }
+            if document and document.issuing_state:
+                natural = (
+                    document.issuing_state,
+                    (document.doc_type or "P")[:1],
+                    document.number.upper(),
+                )
+                # the first traveller presenting a document is its holder
+                documents.setdefault(
+                    natural,
+                    {"expiry_date": document.expiry, "holder": source_key},
+                )
+        stored = self._stored_api_travellers(flight.id)
+        new = sum(1 for k in rows if k not in stored)
+        # the summary lists only what happened (a Counter keeps a key added with zero)
+        for what, count in (("new", new), ("updated", len(travellers) - new)):
+            if count:
+                self.summary.counts[f"api_travellers_{what}"] += count
+        identity_ids = self._bulk_identities("api", identities)
+        self._bulk_documents(documents, identity_ids)
+        links = self._pnr_links(flight, rows)
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for (role, key), values in rows.items():
+            values["identity_record_id"] = identity_ids[f"{flight.id}:{role}:{key}"]
+            values["pnr_traveller_id"] = links.get((role, key))
+            row_id = stored.get((role, key))
+            if row_id is None:
+                inserts.append(
+                    {"flight_id": flight.id, "role": role, "traveller_key": key, **values}
+                )
+            else:
+                updates.append({"_id": row_id, **values})
+        table = _API_TRAVELLERS
+        connection = self.session.connection()
+        if inserts:
+            connection.execute(insert(table), inserts)
+        if updates:
+            connection.execute(update(table).where(table.c.id == bindparam("_id")), updates)
+
+    def _stored_api_travellers(self, flight_id: int) -> dict[tuple[str, str], int]:
+        return {
+            (role, key): row_id
+            for row_id, role, key in self.session.execute(
+                select(ApiTraveller.id, ApiTraveller.role, ApiTraveller.traveller_key).where(
+                    ApiTraveller.flight_id == flight_id
+                )
+            )
         }
-        for flag in parsed.quality_flags:
-            self.summary.quality_flags[flag] += 1
-        found = self.session.execute(
-            select(ApiTraveller).where(
-                ApiTraveller.flight_id == flight.id,
-                ApiTraveller.role == parsed.role,
-                ApiTraveller.traveller_key == key,
-            )
-        ).scalar_one_or_none()
-        if found is None:
-            found = ApiTraveller(flight_id=flight.id, role=parsed.role, traveller_key=key, **values)
-            self.session.add(found)
-            self.summary.counts["api_travellers_new"] += 1
-        else:
-            for column, value in values.items():
-                setattr(found, column, value)
-            self.summary.counts["api_travellers_updated"] += 1
-        identity = self.identity(
-            "api",
-            f"{flight.id}:{parsed.role}:{key}",
-            surname=name.normalised_surname,
-            given_names=name.normalised_given_names,
-            birth_date=parsed.birth_date,
-            sex=_sex(parsed.sex),
-            nationality=parsed.nationality,
-            document_number=document.number if document else None,
-            document_country=document.issuing_state if document else None,
-        )
-        found.identity_record_id = identity.id
-        if document and document.issuing_state:
-            self.document(
-                document.doc_type,
-                document.issuing_state,
-                document.number,
-                document.expiry,
-                identity,
-            )
-        found.pnr_traveller_id = self._pnr_match(flight, found)
 
-    def _pnr_match(self, flight: Flight, traveller: ApiTraveller) -> int | None:
-        """The PNR traveller on the same flight with the same locator and name, if any."""
-        if not traveller.pnr_locator:
-            return None
-        candidates = self.session.execute(
-            select(PnrTraveller)
-            .join(StoredBooking, StoredBooking.id == PnrTraveller.booking_id)
-            .join(PnrLeg, PnrLeg.booking_id == StoredBooking.id)
-            .where(StoredBooking.locator == traveller.pnr_locator, PnrLeg.flight_id == flight.id)
-        ).scalars()
-        for candidate in candidates:
-            if candidate.surname == traveller.surname and (
-                not candidate.given_names
-                or not traveller.given_names
-                or candidate.given_names.split()[0] == traveller.given_names.split()[0]
+    def _bulk_identities(
+        self, source_type: str, identities: Mapping[str, dict[str, Any]]
+    ) -> dict[str, int]:
+        """Insert or update identity records by (source type, source key); their ids."""
+        table = _IDENTITY_RECORDS
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(identities)):
+            found.update(
+                (key, row_id)
+                for row_id, key in self.session.execute(
+                    select(IdentityRecord.id, IdentityRecord.source_key).where(
+                        IdentityRecord.source_type == source_type,
+                        IdentityRecord.source_key.in_(chunk),
+                    )
+                )
+            )
+        connection = self.session.connection()
+        updates = [{"_id": found[k], **v} for k, v in identities.items() if k in found]
+        if updates:
+            connection.execute(update(table).where(table.c.id == bindparam("_id")), updates)
+        inserts = [
+            {"source_type": source_type, "source_key": k, **v}
+            for k, v in identities.items()
+            if k not in found
+        ]
+        if inserts:
+            result = connection.execute(
+                insert(table).returning(
+                    table.c.id, table.c.source_key, sort_by_parameter_order=True
+                ),
+                inserts,
+            )
+            found.update((key, row_id) for row_id, key in result)
+            self.summary.counts["identity_records_new"] += len(inserts)
+        return found
+
+    def _bulk_documents(
+        self, documents: Mapping[tuple[str, str, str], dict[str, Any]], holders: Mapping[str, int]
+    ) -> None:
+        """Insert the travel documents not stored yet (natural key: state, type, number)."""
+        if not documents:
+            return
+        stored: set[tuple[str, str, str]] = set()
+        for chunk in _chunks(sorted({number for _, _, number in documents})):
+            stored.update(
+                (state, kind, number)
+                for state, kind, number in self.session.execute(
+                    select(
+                        TravelDocument.issuing_state,
+                        TravelDocument.document_type,
+                        TravelDocument.number,
+                    ).where(TravelDocument.number.in_(chunk))
+                )
+            )
+        inserts = [
+            {
+                "document_type": kind,
+                "issuing_state": state,
+                "number": number,
+                "expiry_date": values["expiry_date"],
+                "holder_record_id": holders[values["holder"]],
+            }
+            for (state, kind, number), values in documents.items()
+            if (state, kind, number) not in stored
+        ]
+        if inserts:
+            self.session.connection().execute(insert(_TRAVEL_DOCUMENTS), inserts)
+
+    def _pnr_links(
+        self, flight: Flight, rows: Mapping[tuple[str, str], Mapping[str, Any]]
+    ) -> dict[tuple[str, str], int]:
+        """The PNR traveller on the same flight with the same locator and name, per API
+        traveller that has one."""
+        locators = sorted({v["pnr_locator"] for v in rows.values() if v["pnr_locator"]})
+        if not locators:
+            return {}
+        candidates: dict[str, list[tuple[int, str | None, str | None]]] = {}
+        for chunk in _chunks(locators):
+            for row_id, locator, surname, given in self.session.execute(
+                select(
+                    PnrTraveller.id,
+                    StoredBooking.locator,
+                    PnrTraveller.surname,
+                    PnrTraveller.given_names,
+                )
+                .join(StoredBooking, StoredBooking.id == PnrTraveller.booking_id)
+                .join(PnrLeg, PnrLeg.booking_id == StoredBooking.id)
+                .where(StoredBooking.locator.in_(chunk), PnrLeg.flight_id == flight.id)
+                .order_by(PnrTraveller.id)
             ):
-                return candidate.id
-        return None
+                candidates.setdefault(locator, []).append((row_id, surname, given))
+        links: dict[tuple[str, str], int] = {}
+        for natural, values in rows.items():
+            given = values["given_names"]
+            for row_id, surname, candidate_given in candidates.get(values["pnr_locator"], ()):
+                if surname == values["surname"] and (
+                    not candidate_given
+                    or not given
+                    or candidate_given.split()[0] == given.split()[0]
+                ):
+                    links[natural] = row_id
+                    break
+        return links
 
     def document(
         self,
@@ -711,6 +839,12 @@ class _Writer:
             )
         )
         self.summary.counts["crossings_new"] += 1
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
+    """Values in slices small enough for an ``IN (...)`` list on every backend."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:

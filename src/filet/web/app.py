@@ -24,6 +24,7 @@ from filet.web import i18n
 from filet.web._context import AppContext
 from filet.web.api import admin, passenger, system
 from filet.web.api import border as border_api
+from filet.web.api import cases as cases_api
 from filet.web.api import identity as identity_api
 from filet.web.api import network as network_api
 from filet.web.api import protection as protection_api
@@ -32,6 +33,7 @@ from filet.web.api import risk as risk_api
 from filet.web.api import screening as screening_api
 from filet.web.deps import LoginRequired, principal_if_logged_in
 from filet.web.ui import border as border_ui
+from filet.web.ui import cases as cases_ui
 from filet.web.ui import identity as identity_ui
 from filet.web.ui import pages
 from filet.web.ui import passenger as passenger_ui
@@ -54,6 +56,7 @@ API_ROUTERS = [
     screening_api.router,
     border_api.router,
     network_api.router,
+    cases_api.router,
 ]
 UI_ROUTERS = [
     pages.router,
@@ -64,6 +67,7 @@ UI_ROUTERS = [
     research_ui.router,
     screening_ui.router,
     border_ui.router,
+    cases_ui.router,
 ]
 
 

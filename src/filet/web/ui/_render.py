@@ -39,6 +39,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("/protection/providers", N_("Service providers"), "protection:read"),
     NavItem("/screening/hits", N_("Screening hits"), "hits:review"),
     NavItem("/persons", N_("Persons"), "persons:read"),
+    NavItem("/cases", N_("Investigation cases"), "cases:manage"),
+    NavItem("/intelligence/debriefing", N_("Debriefing"), "intelligence:write"),
     NavItem("/research", N_("Research"), "stats:read"),
     NavItem("/research/builder", N_("Release builder"), "stats:release"),
     NavItem("/research/releases", N_("Releases"), "stats:read"),

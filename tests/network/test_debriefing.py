@@ -1,0 +1,211 @@
+"""Debriefings: consent required, recorded by a trained officer, the migrant a witness and never a
+subject, the named smugglers and phones in the network, protection data left out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from filet.errors import InputError
+from filet.network import (
+    Network,
+    add_member,
+    analyse_network,
+    build_network,
+    debriefing_from_json,
+    import_intelligence,
+    open_case_from_ring,
+    record_debriefing,
+)
+from filet.security import SYSTEM
+from filet.store import transaction
+from filet.store.schema import IntelligenceItem, Person, ProtectionCase
+from tests.network.conftest import RECRUITER_PHONE, World
+
+BOSS_PHONE = "+93700000077"
+
+
+def _form(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "consent": True,
+        "officer": "officer.dupont",
+        "officer_trained": True,
+        "date": "2026-03-12",
+        "place": "Lampedusa",
+        "circumstance": "rescued",
+        "route": ["Kabul", "Tehran", "Istanbul", ""],
+        "transport": "rubber boat",
+        "price_amount": 4500,
+        "price_currency": "usd",
+        "paid_to": "Jamal",
+        "smugglers": [
+            {"name_as_known": "Jamal", "phone": RECRUITER_PHONE, "role_as_described": "found us"},
+            {
+                "name_as_known": "Boss Khan",
+                "phone": "0093 700 000 077",
+                "role_as_described": "boss",
+            },
+            {"name_as_known": "the captain", "phone": None, "role_as_described": "steered"},
+        ],
+        "aggravating": ["danger_to_life"],
+        "methods_of_control": ["WithholdsDocuments"],
+        "narrative": "We were sixty on the boat.",
+        "source_reliability": "C",
+        "information_credibility": "3",
+    }
+    return data | changes
+
+
+def test_no_debriefing_without_consent_or_a_trained_officer(
+    sessions: sessionmaker[Session],
+) -> None:
+    with pytest.raises(InputError, match="without consent"):
+        debriefing_from_json(_form(consent=False))
+    with pytest.raises(InputError, match="without consent"):
+        debriefing_from_json({k: v for k, v in _form().items() if k != "consent"})
+    debriefing = debriefing_from_json(_form())
+    with transaction(sessions) as session:
+        with pytest.raises(InputError, match="consent is required"):
+            record_debriefing(session, debriefing.model_copy(update={"consent": False}), SYSTEM)
+        with pytest.raises(InputError, match="trained"):
+            record_debriefing(
+                session, debriefing.model_copy(update={"officer_trained": False}), SYSTEM
+            )
+        with pytest.raises(InputError, match="source reliability"):
+            record_debriefing(
+                session, debriefing.model_copy(update={"source_reliability": "G"}), SYSTEM
+            )
+    with sessions() as session:
+        assert session.scalars(select(IntelligenceItem)).all() == []
+
+
+def test_a_debriefing_feeds_the_network_and_the_migrant_stays_a_witness(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        migrant = Person(key="PMIG", label="Rescued Migrant", category="unknown")
+        session.add(migrant)
+        session.flush()
+        item = record_debriefing(
+            session, debriefing_from_json(_form(witness_person_id=migrant.id)), SYSTEM
+        )
+        reference, migrant_id = item.reference, migrant.id
+        build_network(session)
+    with sessions() as session:
+        stored = session.scalars(
+            select(IntelligenceItem).where(IntelligenceItem.reference == reference)
+        ).one()
+        assert stored.kind == "debriefing"
+        assert (stored.source_reliability, stored.information_credibility) == ("C", "3")
+        assert stored.attributes["route"] == ["Kabul", "Tehran", "Istanbul"]
+        assert stored.attributes["price_paid"] == {"amount": 4500.0, "currency": "USD"}
+        assert stored.attributes["consent"] == {"given": True, "recorded_by": "officer.dupont"}
+        assert stored.attributes["witness"] == {"person_id": migrant_id}
+        # the migrant is the source, not a subject
+        assert "Rescued Migrant" not in json.dumps(stored.subjects)
+        assert stored.subjects == sorted(
+            {"Jamal", "Boss Khan", "the captain", RECRUITER_PHONE, BOSS_PHONE}
+        )
+        network = Network.load(session)
+        by_key = {(kind, key): node for node, (kind, key, _l, _a) in network.nodes.items()}
+        edges = {
+            (network.nodes[e.source][1], network.nodes[e.target][1]): e
+            for e in network.edges
+            if e.kind == "uses_phone"
+        }
+        jamal = edges[("named:JAMAL", RECRUITER_PHONE)]
+        assert any(reference in p for p in jamal.provenance)
+        assert ("named:BOSS KHAN", BOSS_PHONE) in edges
+        assert ("person", "named:JAMAL") in by_key and ("phone", BOSS_PHONE) in by_key
+        person = session.get(Person, migrant_id)
+        assert person is not None and person.category == "smuggled_migrant"
+        cases = session.scalars(
+            select(ProtectionCase).where(ProtectionCase.person_id == migrant_id)
+        ).all()
+        assert cases, "danger to life reported in a debriefing opens a protection case"
+
+
+def test_a_debriefed_migrant_cannot_be_made_a_suspect(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        ring = analyse_network(session).rings[0]
+        case = open_case_from_ring(session, ring, SYSTEM, "case")
+        migrant = Person(key="PMIG2", label="Intercepted Migrant", category="traveller")
+        session.add(migrant)
+        session.flush()
+        record_debriefing(
+            session,
+            debriefing_from_json(
+                _form(witness_person_id=migrant.id, aggravating=[], methods_of_control=[])
+            ),
+            SYSTEM,
+        )
+        # protection opened a case for the debriefed migrant; even with the category reset and
+        # no protection case the debriefing alone keeps them a witness
+        session.query(ProtectionCase).filter(ProtectionCase.person_id == migrant.id).delete()
+        migrant.category = "traveller"
+        with pytest.raises(InputError, match="gave a debriefing"):
+            add_member(session, case, migrant.id, "escort", "travelled with the group", SYSTEM)
+        add_member(session, case, migrant.id, "witness", "debriefed on arrival", SYSTEM)
+        suspect = Person(key="PSUS", label="Known Suspect", category="suspect")
+        session.add(suspect)
+        session.flush()
+        with pytest.raises(InputError, match="suspect"):
+            record_debriefing(
+                session, debriefing_from_json(_form(witness_person_id=suspect.id)), SYSTEM
+            )
+
+
+def test_imported_debriefings_keep_no_protection_data(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    world_row = {
+        "id": "DEB0000001",
+        "date": "2026-03-02",
+        "place": "Bajakovo",
+        "consent": True,
+        "interviewee": {"surname": "KARIMI", "given_names": "ZAHRA", "sex": "F"},
+        "route": ["Kabul", "Bajakovo"],
+        "transport": "van",
+        "price_paid": {"amount": 3000, "currency": "USD"},
+        "paid_to": None,
+        "smugglers": [{"name_as_known": "Ali", "phone": "+93700000055", "role_as_described": None}],
+        "screening": {
+            "child": False,
+            "asylum_wish": True,
+            "danger_to_life": True,
+            "abuse_reported": False,
+            "ransom_reported": True,
+            "preferred_interviewer_gender": "female",
+        },
+        "narrative": "Ali drove us.",
+    }
+    path = tmp_path / "debriefings.jsonl"
+    path.write_text(
+        json.dumps(world_row) + "\n" + json.dumps(world_row | {"id": "DEB2", "consent": False}),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"line 2.*consent"), transaction(sessions) as session:
+        import_intelligence(session, path, SYSTEM)
+    path.write_text(json.dumps(world_row) + "\n", encoding="utf-8")
+    with transaction(sessions) as session:
+        assert import_intelligence(session, path, SYSTEM) == 1
+        assert import_intelligence(session, path, SYSTEM) == 0
+    with sessions() as session:
+        item = session.scalars(select(IntelligenceItem)).one()
+        text = json.dumps(item.attributes) + json.dumps(item.subjects) + item.content
+        for leaked in ("asylum", "KARIMI", "ZAHRA", "interviewer", "screening"):
+            assert leaked not in text
+        assert item.attributes["aggravating"] == ["danger_to_life"]
+        assert item.attributes["ransom"] is True
+        assert (item.grading_system, item.source_reliability, item.information_credibility) == (
+            "4x4",
+            "B",
+            "2",
+        )

@@ -274,3 +274,57 @@ def test_api_flow_open_screen_consent_refer_and_override(site: Site) -> None:
             .service
             == "asylum"
         )
+
+
+def test_api_referral_status_and_task_done_answer_with_the_case(site: Site) -> None:
+    """Routes addressed by referral or task id answer with the case they changed; a refused
+    transition is a clear 409 and changes nothing."""
+    h = site.headers("protection_officer")
+    c = site.client
+    opened = c.post("/api/v1/protection/cases", json={"note": "follow-up"}, headers=h).json()
+    ref = opened["reference"]
+    provider = c.post(
+        "/api/v1/protection/providers",
+        json={"name": "Tracing Desk", "services": ["family_tracing"]},
+        headers=h,
+    ).json()
+    for scope in ("service", "disclosure"):
+        consent = c.post(
+            f"/api/v1/protection/cases/{ref}/consents",
+            json={
+                "scope": scope,
+                "service": "family_tracing",
+                "given": True,
+                "provider_id": provider["id"],
+            },
+            headers=h,
+        )
+        assert consent.status_code == 200, consent.text
+    referred = c.post(
+        f"/api/v1/protection/cases/{ref}/referrals",
+        json={"provider_id": provider["id"], "service": "family_tracing"},
+        headers=h,
+    )
+    assert referred.status_code == 200, referred.text
+    referral_id = referred.json()["referrals"][0]["id"]
+    wrong = c.post(
+        f"/api/v1/protection/referrals/{referral_id}/status", json={"status": "done"}, headers=h
+    )
+    assert wrong.status_code == 409, wrong.text
+    accepted = c.post(
+        f"/api/v1/protection/referrals/{referral_id}/status",
+        json={"status": "accepted"},
+        headers=h,
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["reference"] == ref
+    assert accepted.json()["referrals"][0]["status"] == "accepted"
+    followed = c.post(
+        f"/api/v1/protection/cases/{ref}/follow-ups",
+        json={"due_at": "2030-01-01T09:00:00+00:00", "note": "call the tracing desk"},
+        headers=h,
+    ).json()
+    task = next(t for t in followed["tasks"] if t["note"] == "call the tracing desk")
+    done = c.post(f"/api/v1/protection/tasks/{task['id']}/done", json={}, headers=h)
+    assert done.status_code == 200, done.text
+    assert done.json()["reference"] == ref

@@ -387,6 +387,18 @@ def _apply(
     return _done(session, case)
 
 
+def _apply_by_id(session: Session, work: Callable[[], int]) -> CaseDetail:
+    """Run ``work`` (which returns the id of the case it changed), then answer with that case."""
+    try:
+        case_id = work()
+    except FiletError as error:
+        session.rollback()
+        raise refusal(error) from None
+    case = session.get(ProtectionCase, case_id)
+    assert case is not None
+    return _done(session, case)
+
+
 @router.post("/protection/cases/{reference}/screenings", response_model=CaseDetail)
 def add_screening(
     reference: str,
@@ -480,15 +492,13 @@ def referral_status(
     principal: Principal = Depends(require(WRITE)),
     session: Session = Depends(db_session),
 ) -> CaseDetail:
-    try:
+
+    def work() -> int:
         referral = protection.get_referral(session, referral_id)
         protection.set_referral_status(session, referral, body.status, principal.actor, body.reason)
-    except FiletError as error:
-        session.rollback()
-        raise refusal(error) from None
-    case = session.get(ProtectionCase, referral.case_id)
-    assert case is not None
-    return _done(session, case)
+        return referral.case_id
+
+    return _apply_by_id(session, work)
 
 
 @router.post("/protection/cases/{reference}/follow-ups", response_model=CaseDetail)
@@ -514,14 +524,10 @@ def task_done(
     principal: Principal = Depends(require(WRITE)),
     session: Session = Depends(db_session),
 ) -> CaseDetail:
-    try:
-        task = protection.complete_task(session, task_id, principal.actor, body.note)
-    except FiletError as error:
-        session.rollback()
-        raise refusal(error) from None
-    case = session.get(ProtectionCase, task.case_id)
-    assert case is not None
-    return _done(session, case)
+    return _apply_by_id(
+        session,
+        lambda: protection.complete_task(session, task_id, principal.actor, body.note).case_id,
+    )
 
 
 @router.post("/protection/cases/{reference}/detention", response_model=CaseDetail)

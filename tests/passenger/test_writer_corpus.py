@@ -18,3 +18,16 @@ def test_writer_output_is_byte_identical_on_the_fixed_corpus() -> None:
     assert sorted(made) == sorted(expected)
     changed = [name for name in expected if made[name] != expected[name]]
     assert changed == []
+
+
+def test_date_formats_write_what_strftime_writes() -> None:
+    from datetime import datetime, timedelta
+
+    from filet.passenger._dates import format_hhmm, format_yyyymmdd, format_yyyymmddhhmm
+
+    moments = [datetime(1, 1, 1), datetime(999, 12, 31, 23, 59), datetime(1000, 1, 1, 0, 1)]
+    moments += [datetime(1900, 1, 1) + timedelta(minutes=97 * i) for i in range(0, 10**7, 9973)]
+    for moment in moments:
+        assert format_yyyymmddhhmm(moment) == moment.strftime("%Y%m%d%H%M")
+        assert format_yyyymmdd(moment.date()) == moment.strftime("%Y%m%d")
+        assert format_hhmm(moment) == moment.strftime("%H%M")

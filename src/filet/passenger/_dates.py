@@ -85,3 +85,19 @@ def format_ddmonyy(value: date) -> str:
 
 def format_ddmmyy(value: date) -> str:
     return f"{value.day:02d}{value.month:02d}{value.year % 100:02d}"
+
+
+def format_yyyymmdd(value: date) -> str:
+    """``DTM`` format 102; the same text as ``strftime("%Y%m%d")`` without its cost."""
+    if value.year < 1000:
+        return value.strftime("%Y%m%d")  # the C library decides the padding of such years
+    return f"{value.year}{value.month:02d}{value.day:02d}"
+
+
+def format_yyyymmddhhmm(value: datetime) -> str:
+    """``DTM`` format 203; the same text as ``strftime("%Y%m%d%H%M")``."""
+    return f"{format_yyyymmdd(value)}{value.hour:02d}{value.minute:02d}"
+
+
+def format_hhmm(value: datetime) -> str:
+    return f"{value.hour:02d}{value.minute:02d}"

@@ -509,34 +509,44 @@ class SegmentWriter:
             service[3],
             service[5],
         )
-        self._specials = {self._release, self._component, self._data, self._terminator}
+        specials = self._release + self._component + self._data + self._terminator
+        # one C-level scan finds the values that need work (most need none)
+        self._needs_work = re.compile("[" + re.escape(specials) + "\r\n]").search
+        self._released = str.maketrans({ch: self._release + ch for ch in specials})
         self._end = self._terminator + ("\n" if line_breaks else "")
         self.parts: list[str] = []
         self.count = 0
 
     def escape(self, value: str) -> str:
+        if self._needs_work(value) is None:
+            return value
         if "\n" in value or "\r" in value:
             # readers drop line breaks (wrapped lines) and pydifact refuses a released one
             raise ValueError(f"an EDIFACT value cannot hold a line break: {value!r}")
-        if not any(ch in self._specials for ch in value):
-            return value
-        return "".join(self._release + ch if ch in self._specials else ch for ch in value)
+        return value.translate(self._released)
 
     def add(self, tag: str, *elements: Element) -> None:
+        escape = self.escape
+        component = self._component
         rendered: list[str] = []
         for element in elements:
             if element is None:
                 rendered.append("")
+            elif type(element) is str:
+                rendered.append(escape(element))
             elif isinstance(element, str | int):
-                rendered.append(self.escape(str(element)))
+                rendered.append(escape(str(element)))
             else:
-                comps = ["" if c is None else self.escape(str(c)) for c in element]
+                comps = [
+                    "" if c is None else escape(c if type(c) is str else str(c)) for c in element
+                ]
                 while comps and comps[-1] == "":
                     comps.pop()
-                rendered.append(self._component.join(comps))
+                rendered.append(component.join(comps))
         while rendered and rendered[-1] == "":
             rendered.pop()
-        self.parts.append(self._data.join([tag, *rendered]) + self._end)
+        rendered.insert(0, tag)
+        self.parts.append(self._data.join(rendered) + self._end)
         self.count += 1
 
     def text(self, with_una: bool = True) -> str:

@@ -17,7 +17,7 @@ from typing import cast
 
 from filet.errors import InputError
 from filet.passenger._codes import codes
-from filet.passenger._dates import parse_dtm
+from filet.passenger._dates import format_yyyymmdd, format_yyyymmddhhmm, parse_dtm
 from filet.passenger._edifact import (
     DEFAULT_UNA,
     Element,
@@ -550,10 +550,10 @@ def _body(
         for leg in flight.legs:
             out.append(("LOC", ["125", leg.departure_airport]))
             if leg.departure_local is not None:
-                out.append(("DTM", [["189", leg.departure_local.strftime("%Y%m%d%H%M"), "203"]]))
+                out.append(("DTM", [["189", format_yyyymmddhhmm(leg.departure_local), "203"]]))
             out.append(("LOC", ["87", leg.arrival_airport]))
             if leg.arrival_local is not None:
-                out.append(("DTM", [["232", leg.arrival_local.strftime("%Y%m%d%H%M"), "203"]]))
+                out.append(("DTM", [["232", format_yyyymmddhhmm(leg.arrival_local), "203"]]))
     for traveller in travellers:
         out.extend(_traveller_segments(traveller))
     out.append(("CNT", [["41" if manifest.list_type == "crew" else "42", str(len(travellers))]]))
@@ -571,7 +571,7 @@ def _traveller_segments(t: ApiTraveller) -> list[tuple[str, list[Element]]]:
     if t.sex is not None:
         out.append(("ATT", ["2", None, t.sex]))
     if t.birth_date is not None:
-        out.append(("DTM", [["329", t.birth_date.strftime("%Y%m%d"), "102"]]))
+        out.append(("DTM", [["329", format_yyyymmdd(t.birth_date), "102"]]))
     if t.bags_count is not None:
         out.append(("MEA", ["CT", None, [None, str(t.bags_count)]]))
     if t.bags_weight is not None:
@@ -598,9 +598,9 @@ def _traveller_segments(t: ApiTraveller) -> list[tuple[str, list[Element]]]:
     for doc in t.documents:
         out.append(("DOC", [[doc.doc_type, "110", "111"], doc.number]))
         if doc.expiry is not None:
-            out.append(("DTM", [["36", doc.expiry.strftime("%Y%m%d"), "102"]]))
+            out.append(("DTM", [["36", format_yyyymmdd(doc.expiry), "102"]]))
         if doc.issue_date is not None:
-            out.append(("DTM", [["182", doc.issue_date.strftime("%Y%m%d"), "102"]]))
+            out.append(("DTM", [["182", format_yyyymmdd(doc.issue_date), "102"]]))
         if doc.issuing_state is not None:
             out.append(("LOC", ["91", doc.issuing_state]))
     return out

@@ -25,6 +25,7 @@ from filet.passenger._codes import codes
 from filet.passenger._dates import (
     format_ddmmyy,
     format_ddmonyy,
+    format_hhmm,
     parse_ddmmyy,
     parse_ddmonyy,
 )
@@ -738,7 +739,7 @@ def _message_body(message: PnrMessage) -> Body:
 def _stamp(value: datetime | None) -> list[str | None]:
     if value is None:
         return [None, None]
-    return [format_ddmmyy(value), value.strftime("%H%M")]
+    return [format_ddmmyy(value), format_hhmm(value)]
 
 
 def _tvl(flight: Flight) -> tuple[str, list[Element]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -64,7 +65,7 @@ def _snapshot(session: Session) -> dict[str, list[tuple[object, ...]]]:
     return snapshot
 
 
-def _ingest(sessions: sessionmaker[Session], data: bytes, name: str) -> dict[str, object]:
+def _ingest(sessions: sessionmaker[Session], data: bytes, name: str) -> dict[str, Any]:
     with transaction(sessions) as session:
         return ingest_message(session, data, name, SYSTEM).as_dict()
 

@@ -24,7 +24,7 @@ from filet.network import (
     store_rings,
 )
 from filet.security import SYSTEM
-from filet.store import transaction
+from filet.store import session_factory, transaction
 from filet.store.schema import (
     AuditEvent,
     CaseEvent,
@@ -35,6 +35,7 @@ from filet.store.schema import (
     Person,
 )
 from tests.network.conftest import World
+from tests.web.conftest import Site, site  # noqa: F401 (the fixture)
 
 
 def _escort_case(world: World, session: Session) -> tuple[InvestigationCase, Person]:
@@ -194,3 +195,91 @@ def test_a_case_from_a_stored_ring_keeps_the_rings_reference(
     assert bundle["ring"]["traces"]["binding"]
     roles = {m["person_id"]: m["role"] for m in bundle["members"]}
     assert migrants <= set(roles) and all(roles[m] == "witness" for m in migrants)
+
+
+def test_cases_and_debriefings_over_http(world: World, site: Site) -> None:  # noqa: F811
+    with transaction(session_factory(site.engine)) as session:
+        ring = store_rings(session, analyse_network(session)).new[0]
+    migrant = _migrant_ids(world)[0]
+    headers = site.headers("investigator")
+    client = site.client
+    for role in ("analyst", "protection_officer", "border_officer"):
+        assert client.get("/api/v1/cases", headers=site.headers(role)).status_code == 403
+    opened = client.post(
+        f"/api/v1/network/rings/{ring}/case", json={"title": "HTTP case"}, headers=headers
+    )
+    assert opened.status_code == 201, opened.text
+    reference = opened.json()["case"]["reference"]
+    assert opened.json()["ring"]["reference"] == ring
+    assert (
+        client.post(
+            "/api/v1/network/rings/RING-999999/case", json={"title": "x"}, headers=headers
+        ).status_code
+        == 404
+    )
+    suspect = client.post(
+        f"/api/v1/cases/{reference}/members",
+        json={"person_id": migrant, "role": "organiser", "reason": "x"},
+        headers=headers,
+    )
+    assert suspect.status_code == 422 and "never a suspect" in suspect.text
+    refused = client.post(
+        "/api/v1/intelligence/debriefings",
+        json={"consent": False, "officer_trained": True, "smugglers": []},
+        headers=headers,
+    )
+    assert refused.status_code == 422 and "consent" in refused.text
+    debriefed = client.post(
+        "/api/v1/intelligence/debriefings",
+        json={
+            "consent": True,
+            "officer_trained": True,
+            "smugglers": [{"name_as_known": "Jamal", "phone": "+93700000001"}],
+            "source_reliability": "B",
+            "information_credibility": "2",
+        },
+        headers=headers,
+    )
+    assert debriefed.status_code == 201, debriefed.text
+    item = debriefed.json()
+    assert item["attributes"]["consent"]["recorded_by"] == "investigator"
+    attached = client.post(
+        f"/api/v1/cases/{reference}/intelligence",
+        json={"reference": item["reference"]},
+        headers=headers,
+    )
+    assert attached.json()["intelligence"][0]["grade"] == "B2"
+    bad_grade = client.post(
+        "/api/v1/intelligence",
+        json={
+            "kind": "report",
+            "source_reliability": "A",
+            "information_credibility": "9",
+            "content": "x",
+        },
+        headers=headers,
+    )
+    assert bad_grade.status_code == 422
+    noted = client.post(
+        f"/api/v1/cases/{reference}/notes", json={"text": "over HTTP"}, headers=headers
+    )
+    assert noted.json()["notes"][0]["text"] == "over HTTP"
+    closed = client.post(
+        f"/api/v1/cases/{reference}/close", json={"reason": "done"}, headers=headers
+    )
+    assert closed.json()["case"]["status"] == "closed"
+    again = client.post(f"/api/v1/cases/{reference}/notes", json={"text": "x"}, headers=headers)
+    assert again.status_code == 409
+    pdf = client.get(f"/api/v1/cases/{reference}/file?format=pdf", headers=headers)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-type"] == "application/pdf"
+    listed = client.get("/api/v1/cases?status=closed", headers=headers).json()
+    assert [c["reference"] for c in listed] == [reference]
+    with session_factory(site.engine)() as session:
+        events = [
+            (e.action, e.object_type)
+            for e in session.scalars(select(AuditEvent))
+            if e.username == "investigator"
+        ]
+    assert ("export", "investigation_case") in events
+    assert ("read", "list_cases") in events

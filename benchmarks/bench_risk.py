@@ -69,7 +69,10 @@ SELECT id AS booking_id, CASE WHEN hash(id) % 7 = 0 THEN 'CA' ELSE 'CC' END AS m
        CASE WHEN hash(id) % 7 = 0 THEN NULL ELSE 'fp' || CAST(hash(id * 17) % ({n} + 1) AS VARCHAR) END AS card_fingerprint,
        CASE WHEN hash(id) % 11 = 0 THEN 'PAYER ' || CAST(id AS VARCHAR) END AS payer_name
 FROM pnr_bookings;
-CREATE TABLE api_travellers AS SELECT id AS pnr_traveller_id, CAST(hash(id) % 3 AS BIGINT) AS bags FROM pnr_travellers;
+CREATE TABLE api_travellers AS
+SELECT CASE WHEN t.id % 2 = 0 THEN t.id END AS pnr_traveller_id, b.locator AS pnr_locator,
+       t.document_country, t.document_number, CAST(hash(t.id) % 3 AS BIGINT) AS bags
+FROM pnr_travellers t JOIN pnr_bookings b ON b.id = t.booking_id;
 CREATE TABLE alerts AS SELECT 'risk' AS kind, 'pnr_traveller' AS subject_type, id AS subject_id,
        'confirmed' AS status FROM pnr_travellers WHERE hash(id) % 1000 = 0;
 CREATE TABLE screening_hits AS SELECT 'pnr_traveller' AS subject_type, id AS subject_id, 'open' AS status

@@ -333,6 +333,19 @@ def populate(sessions: sessionmaker[Session]) -> World:
                 pnr_traveller_id=world.travellers["escort"],
             )
         )
+        # API sent before the PNR: not linked at ingestion, found by locator and document.
+        s.add(
+            ApiTraveller(
+                flight_id=flight.id,
+                traveller_key="AFGP00812215",
+                role="passenger",
+                surname="NOORI",
+                bags=0,
+                pnr_locator=group.locator,
+                document_country="AFG",
+                document_number="P00812215",
+            )
+        )
         s.add_all(
             [
                 DocumentAlert(

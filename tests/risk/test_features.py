@@ -77,6 +77,7 @@ def test_features_of_the_smuggling_group(sessions: sessionmaker[Session], world:
     assert escort["companions_across_bookings"] == 5
     assert escort["age_years"] == 40 and escort["nationality"] == "IRN"
     assert minor["age_years"] == 13 and minor["minor_with_unrelated_adults"] is True
+    assert minor["minimal_luggage"] is True  # API record linked by locator and document
     assert child["minor_with_unrelated_adults"] is False
     assert second["document_series_gap"] == 2 and second["document_alert"] is True
     assert business["document_alert"] is True and business["minimal_luggage"] is True

@@ -56,7 +56,13 @@ STORE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "pnr_contacts": ("booking_id", "kind", "value"),
     "pnr_payments": ("booking_id", "method", "card_fingerprint", "payer_name"),
-    "api_travellers": ("pnr_traveller_id", "bags"),
+    "api_travellers": (
+        "pnr_traveller_id",
+        "pnr_locator",
+        "document_country",
+        "document_number",
+        "bags",
+    ),
     "alerts": ("kind", "subject_type", "subject_id", "status"),
     "screening_hits": ("subject_type", "subject_id", "status"),
     "document_alerts": ("issuing_state", "document_number", "number_to"),
@@ -197,20 +203,21 @@ WITH first_leg AS (
 ), no_show AS (
   SELECT DISTINCT l.booking_id FROM pnr_legs l JOIN first_leg f ON l.booking_id = f.booking_id
   WHERE l.seq > f.first_seq AND l.status IN ({no_show})
-), traveller_names AS (
-  SELECT booking_id, UPPER(surname || ' ' || given_names) AS name FROM pnr_travellers
-  UNION
-  SELECT booking_id, UPPER(given_names || ' ' || surname) FROM pnr_travellers
-  UNION
-  SELECT booking_id, UPPER(name_as_sent) FROM pnr_travellers
-), pay AS (
-  SELECT p.booking_id,
-         MAX(CASE WHEN p.method = 'CA' THEN 1 ELSE 0 END) AS cash,
-         MAX(CASE WHEN p.payer_name IS NOT NULL AND TRIM(p.payer_name) <> ''
-                   AND n.name IS NULL THEN 1 ELSE 0 END) AS non_traveller
-  FROM pnr_payments p LEFT JOIN traveller_names n
-    ON n.booking_id = p.booking_id AND n.name = UPPER(TRIM(p.payer_name))
-  GROUP BY p.booking_id
+), payer AS (
+  SELECT booking_id, UPPER(TRIM(payer_name)) AS payer FROM pnr_payments
+  WHERE payer_name IS NOT NULL AND TRIM(payer_name) <> ''
+), payer_travels AS (
+  SELECT DISTINCT p.booking_id, p.payer FROM payer p JOIN pnr_travellers t
+    ON t.booking_id = p.booking_id
+  WHERE p.payer = UPPER(t.surname || ' ' || t.given_names)
+     OR p.payer = UPPER(t.given_names || ' ' || t.surname)
+     OR p.payer = UPPER(t.name_as_sent)
+), non_traveller AS (
+  SELECT DISTINCT p.booking_id FROM payer p LEFT JOIN payer_travels pt
+    ON pt.booking_id = p.booking_id AND pt.payer = p.payer
+  WHERE pt.booking_id IS NULL
+), cash AS (
+  SELECT DISTINCT booking_id FROM pnr_payments WHERE method = 'CA'
 ), split_parents AS (
   SELECT DISTINCT carrier, split_from AS locator FROM pnr_bookings WHERE split_from IS NOT NULL
 ), party AS (
@@ -225,11 +232,14 @@ WITH first_leg AS (
   SELECT DISTINCT p1.booking_id, p2.booking_id AS other
   FROM pnr_payments p1 JOIN pnr_payments p2
     ON p1.card_fingerprint = p2.card_fingerprint AND p1.booking_id <> p2.booking_id
+), booking_surnames AS (
+  SELECT DISTINCT booking_id, surname FROM pnr_travellers WHERE surname IS NOT NULL
 ), related AS (
-  SELECT DISTINCT t1.booking_id, t2.booking_id AS other
-  FROM pnr_travellers t1 JOIN pnr_travellers t2
-    ON t1.surname = t2.surname AND t1.booking_id <> t2.booking_id
-  WHERE t1.booking_id IN (SELECT booking_id FROM contact_pairs UNION SELECT booking_id FROM card_pairs)
+  SELECT DISTINCT pr.booking_id, pr.other
+  FROM (SELECT booking_id, other FROM contact_pairs
+        UNION SELECT booking_id, other FROM card_pairs) pr
+  JOIN booking_surnames s1 ON s1.booking_id = pr.booking_id
+  JOIN booking_surnames s2 ON s2.booking_id = pr.other AND s2.surname = s1.surname
 ), shared_contact AS (
   SELECT cp.booking_id, COUNT(*) AS n FROM contact_pairs cp
   LEFT JOIN related r ON r.booking_id = cp.booking_id AND r.other = cp.other
@@ -258,8 +268,8 @@ SELECT
   {d.hours_between("b.created_on", dep("fd.first_departure"))} AS booking_lead_time_hours,
   {d.hours_between("b.created_on", dep("fd.first_departure"))} < {last_minute}
     AS last_minute_booking,
-  COALESCE(pay.cash, 0) = 1 AS paid_cash,
-  COALESCE(pay.non_traveller, 0) = 1 AS paid_by_non_traveller,
+  ca.booking_id IS NOT NULL AS paid_cash,
+  nt.booking_id IS NOT NULL AS paid_by_non_traveller,
   b.one_way AS one_way,
   CAST(COALESCE(party.n, 0) AS BIGINT) AS group_size,
   (b.split_from IS NOT NULL OR sp.locator IS NOT NULL) AS split_pnr,
@@ -276,7 +286,8 @@ LEFT JOIN first_dep fd ON fd.booking_id = b.id
 LEFT JOIN conn_ok co ON co.booking_id = b.id
 LEFT JOIN revisit rv ON rv.booking_id = b.id
 LEFT JOIN no_show ns ON ns.booking_id = b.id
-LEFT JOIN pay ON pay.booking_id = b.id
+LEFT JOIN cash ca ON ca.booking_id = b.id
+LEFT JOIN non_traveller nt ON nt.booking_id = b.id
 LEFT JOIN party ON party.booking_id = b.id
 LEFT JOIN shared_contact sc ON sc.booking_id = b.id
 LEFT JOIN shared_card sk ON sk.booking_id = b.id
@@ -318,15 +329,32 @@ WITH ages AS (
 ), doc_bookings AS (
   SELECT document_country, document_number, COUNT(*) AS n FROM held
   GROUP BY document_country, document_number
-), companions AS (
+), booking_documents AS (
+  SELECT booking_id, COUNT(*) AS n FROM held GROUP BY booking_id
+), companions_multi AS (
+  -- a document in one booking has the other documents of that booking as companions; only
+  -- documents in several bookings need the pairs
   SELECT h1.document_country, h1.document_number,
          COUNT(DISTINCT h2.document_country || ':' || h2.document_number) AS n
-  FROM held h1 JOIN held h2 ON h1.booking_id = h2.booking_id
+  FROM held h1 JOIN doc_bookings m
+    ON m.document_country = h1.document_country AND m.document_number = h1.document_number
+   AND m.n > 1
+  JOIN held h2 ON h1.booking_id = h2.booking_id
    AND NOT (h1.document_country = h2.document_country AND h1.document_number = h2.document_number)
   GROUP BY h1.document_country, h1.document_number
+), api_bags AS (
+  -- API records of the traveller: linked at ingestion (API after PNR), or by the booking's
+  -- locator and the same document (API before PNR, when ingestion could not link them)
+  SELECT pnr_traveller_id, bags FROM api_travellers
+  WHERE pnr_traveller_id IS NOT NULL AND bags IS NOT NULL
+  UNION ALL
+  SELECT t.id, a.bags FROM api_travellers a
+  JOIN pnr_bookings b ON b.locator = a.pnr_locator
+  JOIN pnr_travellers t ON t.booking_id = b.id AND t.document_country = a.document_country
+   AND t.document_number = a.document_number
+  WHERE a.bags IS NOT NULL
 ), bags AS (
-  SELECT pnr_traveller_id, MAX(bags) AS most FROM api_travellers
-  WHERE pnr_traveller_id IS NOT NULL AND bags IS NOT NULL GROUP BY pnr_traveller_id
+  SELECT pnr_traveller_id, MAX(bags) AS most FROM api_bags GROUP BY pnr_traveller_id
 ), watch AS (
   SELECT DISTINCT subject_id FROM screening_hits
   WHERE subject_type = 'identity_record' AND status <> 'dismissed'
@@ -349,8 +377,9 @@ SELECT
   w.subject_id IS NOT NULL AS watchlist_hit,
   bg.most = 0 AS minimal_luggage,
   CAST(db.n AS BIGINT) AS bookings_with_same_document,
-  CASE WHEN db.n IS NULL THEN NULL ELSE CAST(COALESCE(cp.n, 0) AS BIGINT) END
-    AS companions_across_bookings,
+  CASE WHEN db.n IS NULL THEN NULL
+       WHEN db.n = 1 THEN CAST(bd.n - 1 AS BIGINT)
+       ELSE CAST(COALESCE(cp.n, 0) AS BIGINT) END AS companions_across_bookings,
   m.id IS NOT NULL AS recorded_smuggled_migrant
 FROM ages t
 LEFT JOIN booking_features bf ON bf.booking_id = t.booking_id
@@ -360,8 +389,10 @@ LEFT JOIN alerted al ON al.alerted_id = t.id
 LEFT JOIN series se ON se.id = t.id
 LEFT JOIN doc_bookings db
   ON db.document_country = t.document_country AND db.document_number = t.document_number
-LEFT JOIN companions cp
-  ON cp.document_country = t.document_country AND cp.document_number = t.document_number
+LEFT JOIN companions_multi cp
+  ON db.n > 1 AND cp.document_country = t.document_country
+  AND cp.document_number = t.document_number
+LEFT JOIN booking_documents bd ON bd.booking_id = t.booking_id
 LEFT JOIN bags bg ON bg.pnr_traveller_id = t.id
 LEFT JOIN watch w ON w.subject_id = t.identity_record_id
 LEFT JOIN migrant m ON m.id = t.identity_record_id

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, text
+from sqlalchemy import Boolean, and_, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from filet.risk._catalogue import feature_catalogue
@@ -20,11 +20,11 @@ from filet.store.schema import (
     DocumentAlert,
     IdentityRecord,
     Person,
-    PnrBooking,
     PnrLeg,
     PnrPayment,
     PnrTraveller,
     TravelDocument,
+    UTCDateTime,
 )
 
 _SERIES = re.compile(r"([A-Z]*)([0-9]+)")
@@ -66,31 +66,24 @@ def _concat(*parts: str | None) -> str | None:
 _FLAGGED = "('confirmed', 'escalated')"
 _ALERT_KINDS = "('risk', 'control')"
 
-# Prepared once: the online path runs a handful of statements per traveller (the ORM's statement
-# building would cost more than the queries themselves).
-_BOOKING = select(
-    PnrBooking.carrier,
-    PnrBooking.locator,
-    PnrBooking.created_on,
-    PnrBooking.agency_id,
-    PnrBooking.split_from,
-    PnrBooking.one_way,
-).where(PnrBooking.id == bindparam("id"))
-_BOOKING_LINKS = text(
-    f"""
-SELECT
+# Prepared once: the online path runs four statements per traveller (the target with every
+# count over other rows as correlated subqueries, its legs, its party, its payments) and a fifth
+# when the document must be checked against the alert lists; the ORM's statement building would
+# cost more than the queries themselves.
+_BOOKING_COLUMNS = f"""
+  b.id, b.carrier, b.locator, b.created_on, b.agency_id, b.split_from, b.one_way,
   (SELECT COUNT(DISTINCT c2.booking_id) FROM pnr_contacts c1 JOIN pnr_contacts c2
      ON c1.kind = c2.kind AND c1.value = c2.value AND c2.booking_id <> c1.booking_id
-   WHERE c1.booking_id = :id AND c1.kind IN ('phone', 'email') AND NOT EXISTS (
+   WHERE c1.booking_id = b.id AND c1.kind IN ('phone', 'email') AND NOT EXISTS (
      SELECT 1 FROM pnr_travellers t1 JOIN pnr_travellers t2 ON t1.surname = t2.surname
-     WHERE t1.booking_id = :id AND t2.booking_id = c2.booking_id)),
+     WHERE t1.booking_id = b.id AND t2.booking_id = c2.booking_id)),
   (SELECT COUNT(DISTINCT p2.booking_id) FROM pnr_payments p1 JOIN pnr_payments p2
      ON p1.card_fingerprint = p2.card_fingerprint AND p2.booking_id <> p1.booking_id
-   WHERE p1.booking_id = :id AND NOT EXISTS (
+   WHERE p1.booking_id = b.id AND NOT EXISTS (
      SELECT 1 FROM pnr_travellers t1 JOIN pnr_travellers t2 ON t1.surname = t2.surname
-     WHERE t1.booking_id = :id AND t2.booking_id = p2.booking_id)),
-  (SELECT COUNT(*) FROM pnr_bookings s WHERE s.carrier = :carrier AND s.split_from = :locator),
-  (SELECT COUNT(*) FROM pnr_bookings g WHERE g.agency_id = :agency),
+     WHERE t1.booking_id = b.id AND t2.booking_id = p2.booking_id)),
+  (SELECT COUNT(*) FROM pnr_bookings s WHERE s.carrier = b.carrier AND s.split_from = b.locator),
+  (SELECT COUNT(*) FROM pnr_bookings g WHERE g.agency_id = b.agency_id),
   (SELECT COUNT(DISTINCT x.booking_id) FROM (
      SELECT a.subject_id AS booking_id FROM alerts a
      WHERE a.kind IN {_ALERT_KINDS} AND a.subject_type = 'pnr_booking' AND a.status IN {_FLAGGED}
@@ -98,9 +91,34 @@ SELECT
      SELECT t.booking_id FROM alerts a JOIN pnr_travellers t ON t.id = a.subject_id
      WHERE a.kind IN {_ALERT_KINDS} AND a.subject_type = 'pnr_traveller'
        AND a.status IN {_FLAGGED}) x
-   JOIN pnr_bookings g ON g.id = x.booking_id WHERE g.agency_id = :agency)
-"""
+   JOIN pnr_bookings g ON g.id = x.booking_id WHERE g.agency_id = b.agency_id)"""
+_BOOKING = text(f"SELECT {_BOOKING_COLUMNS} FROM pnr_bookings b WHERE b.id = :id").columns(
+    created_on=UTCDateTime(), one_way=Boolean()
 )
+_TRAVELLER = text(
+    f"""
+SELECT {_BOOKING_COLUMNS},
+  (SELECT MAX(bags) FROM api_travellers WHERE pnr_traveller_id = r.id AND bags IS NOT NULL),
+  (SELECT MAX(bags) FROM api_travellers WHERE pnr_locator = b.locator
+     AND document_country = r.document_country AND document_number = r.document_number
+     AND bags IS NOT NULL),
+  (SELECT COUNT(*) FROM screening_hits
+   WHERE subject_type = 'identity_record' AND subject_id = r.identity_record_id
+     AND status <> 'dismissed'),
+  (SELECT p.category FROM identity_records ir JOIN persons p ON p.id = ir.person_id
+   WHERE ir.id = r.identity_record_id),
+  (SELECT COUNT(DISTINCT booking_id) FROM pnr_travellers
+   WHERE document_country = r.document_country AND document_number = r.document_number),
+  (SELECT COUNT(*) FROM (
+     SELECT DISTINCT t2.document_country, t2.document_number
+     FROM pnr_travellers t1 JOIN pnr_travellers t2 ON t1.booking_id = t2.booking_id
+     WHERE t1.document_country = r.document_country AND t1.document_number = r.document_number
+       AND t2.document_number IS NOT NULL AND t2.document_country IS NOT NULL
+       AND NOT (t2.document_country = r.document_country
+                AND t2.document_number = r.document_number)) x)
+FROM pnr_travellers r JOIN pnr_bookings b ON b.id = r.booking_id WHERE r.id = :id
+"""
+).columns(created_on=UTCDateTime(), one_way=Boolean())
 _LEGS = select(
     PnrLeg.seq,
     PnrLeg.departure_airport,
@@ -125,25 +143,6 @@ _PARTY = select(
 _PAYMENTS = select(PnrPayment.method, PnrPayment.payer_name).where(
     PnrPayment.booking_id == bindparam("id")
 )
-_TRAVELLER_BOOKING = select(PnrTraveller.booking_id).where(PnrTraveller.id == bindparam("id"))
-_TRAVELLER_LINKS = text(
-    """
-SELECT
-  (SELECT MAX(bags) FROM api_travellers WHERE pnr_traveller_id = :id AND bags IS NOT NULL),
-  (SELECT COUNT(*) FROM screening_hits
-   WHERE subject_type = 'identity_record' AND subject_id = :record AND status <> 'dismissed'),
-  (SELECT p.category FROM identity_records r JOIN persons p ON p.id = r.person_id
-   WHERE r.id = :record),
-  (SELECT COUNT(DISTINCT booking_id) FROM pnr_travellers
-   WHERE document_country = :country AND document_number = :number),
-  (SELECT COUNT(*) FROM (
-     SELECT DISTINCT t2.document_country, t2.document_number
-     FROM pnr_travellers t1 JOIN pnr_travellers t2 ON t1.booking_id = t2.booking_id
-     WHERE t1.document_country = :country AND t1.document_number = :number
-       AND t2.document_number IS NOT NULL AND t2.document_country IS NOT NULL
-       AND NOT (t2.document_country = :country AND t2.document_number = :number)) x)
-"""
-)
 _DOCUMENT_ALERTS = select(DocumentAlert.document_number, DocumentAlert.number_to).where(
     DocumentAlert.issuing_state == bindparam("country"),
     or_(
@@ -165,17 +164,12 @@ def _document_alerted(session: Session, country: str | None, number: str | None)
     return False
 
 
-def _booking(session: Session, booking_id: int) -> tuple[Features, list[Any]]:
+def _booking(session: Session, row: Any) -> tuple[Features, list[Any]]:
+    """The booking features from a row of ``_BOOKING_COLUMNS`` (and the booking's party)."""
     cat = feature_catalogue()
     conn = session.connection()
-    booking = conn.execute(_BOOKING, {"id": booking_id}).first()
-    if booking is None:
-        raise KeyError(booking_id)
-    carrier, locator, created_on, agency_id, split_from, one_way = booking
-    contacts, cards, splits, agency_count, agency_flagged = conn.execute(
-        _BOOKING_LINKS,
-        {"id": booking_id, "carrier": carrier, "locator": locator, "agency": agency_id},
-    ).one()
+    booking_id, _carrier, _locator, created_on, agency_id, split_from, one_way = row[:7]
+    contacts, cards, splits, agency_count, agency_flagged = row[7:12]
     legs = list(conn.execute(_LEGS, {"id": booking_id}))
     by_seq = {leg.seq: leg for leg in legs}
     first = by_seq[min(by_seq)] if by_seq else None
@@ -248,16 +242,22 @@ def _booking(session: Session, booking_id: int) -> tuple[Features, list[Any]]:
 
 def booking_features(session: Session, booking_id: int) -> Features:
     """The booking features of one booking (as ``booking_features`` in batch)."""
-    return _booking(session, booking_id)[0]
+    row = session.connection().execute(_BOOKING, {"id": booking_id}).first()
+    if row is None:
+        raise KeyError(booking_id)
+    return _booking(session, row)[0]
 
 
 def traveller_features(session: Session, traveller_id: int) -> Features:
     """Every traveller feature of one PNR traveller (as ``traveller_features`` in batch)."""
     conn = session.connection()
-    booking_id = conn.execute(_TRAVELLER_BOOKING, {"id": traveller_id}).scalar()
-    if booking_id is None:
+    row = conn.execute(_TRAVELLER, {"id": traveller_id}).first()
+    if row is None:
         raise KeyError(traveller_id)
-    values, party = _booking(session, booking_id)
+    values, party = _booking(session, row)
+    linked_bags, same_document_bags, hits, category, doc_bookings, companions = row[12:18]
+    found_bags = [b for b in (linked_bags, same_document_bags) if b is not None]
+    bags = max(found_bags) if found_bags else None
     traveller = next(t for t in party if t.id == traveller_id)
     day = values["first_departure"][:10] if values["first_departure"] else None
     ages = {t.id: age_on(t.birth_date, day) for t in party}
@@ -287,15 +287,6 @@ def traveller_features(session: Session, traveller_id: int) -> Features:
                 diff = abs(int(mine.group(2)) - int(theirs.group(2)))
                 gap = diff if gap is None else min(gap, diff)
     has_document = traveller.document_number is not None and traveller.document_country is not None
-    bags, hits, category, doc_bookings, companions = conn.execute(
-        _TRAVELLER_LINKS,
-        {
-            "id": traveller_id,
-            "record": traveller.identity_record_id,
-            "country": traveller.document_country,
-            "number": traveller.document_number,
-        },
-    ).one()
     values.update(
         {
             "age_years": age,

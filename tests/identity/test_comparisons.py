@@ -91,6 +91,21 @@ PAIRS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
         {"birth_date": "1970-05-05"},
         {"birth_date": "1985-03-14"},
         "birth_date",
+        "different dates",
+    ),
+    (
+        # Two conventional dates ten years apart: not one date with a typo.
+        "d9",
+        {"birth_date": "1961-01-01"},
+        {"birth_date": "1971-01-01"},
+        "birth_date",
+        "All other comparisons",
+    ),
+    (
+        "d10",
+        {"birth_date": "1971"},
+        {"birth_date": "1972-05-05"},
+        "birth_date",
         "All other comparisons",
     ),
     ("d8", {"birth_date": "1970-XX-XX"}, {"birth_date": None}, "birth_date", "birth_year is NULL"),
@@ -110,10 +125,18 @@ PAIRS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ),
     (
         "p3",
-        {"document_number": "N1234567"},
-        {"document_number": "N1234561"},
+        {"document_number": "N1234567", "full_name": "Selam Tekle"},
+        {"document_number": "N1234561", "full_name": "Selam Tekle"},
         "document",
-        "one character differs",
+        "one character differs, names agree",
+    ),
+    (
+        # Passports issued in series to a group: one character apart, two people.
+        "p5",
+        {"document_number": "V5583553", "full_name": "Tesfaye Alemayehu"},
+        {"document_number": "V5583563", "full_name": "Abebe Yohannes"},
+        "document",
+        "All other comparisons",
     ),
     (
         "p4",
@@ -144,19 +167,63 @@ PAIRS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
         "sex",
         "All other comparisons",
     ),
-    ("e1", {"email": "Tesfaye.G@example.org"}, {"email": "tesfaye.g@example.org"}, "email", "same"),
+    (
+        "e1",
+        {"email": "Tesfaye.G@example.org", "full_name": "Tesfaye Gebremedhin"},
+        {"email": "tesfaye.g@example.org", "full_name": "Tesfaye Gebremedhin"},
+        "email",
+        "same, names agree",
+    ),
     (
         "e2",
-        {"email": "tesfaye.g@example.org"},
-        {"email": "tesfaye.g@mail.example"},
+        {"email": "tesfaye.g@example.org", "full_name": "Tesfaye Gebremedhin"},
+        {"email": "tesfaye.g@mail.example", "full_name": "Tesfaye Gebremedhin"},
         "email",
-        "same user, other host",
+        "same user, other host, names agree",
     ),
     (
         "e3",
-        {"email": "tesfaye.g@example.org"},
-        {"email": "selam@example.org"},
+        {"email": "tesfaye.g@example.org", "full_name": "Tesfaye Gebremedhin"},
+        {"email": "selam@example.org", "full_name": "Tesfaye Gebremedhin"},
         "email",
+        "All other comparisons",
+    ),
+    (
+        # A booking's contact: phone and email count once, with the phone.
+        "e4",
+        {"email": "t@example.org", "phone": "+251 911 777777", "full_name": "Tesfaye Gebremedhin"},
+        {"email": "t@example.org", "phone": "+251911777777", "full_name": "Tesfaye Gebremedhin"},
+        "email",
+        "same, with the same phone (counted there)",
+    ),
+    (
+        # An agency's address on the bookings of two travellers.
+        "e5",
+        {"email": "bookings30@agency.example", "full_name": "Girma Mulugeta"},
+        {"email": "bookings30@agency.example", "full_name": "Tesfay Woldemichael"},
+        "email",
+        "same, names differ",
+    ),
+    (
+        "t1",
+        {"phone": "+251 911 000001", "full_name": "Tesfaye Gebremedhin"},
+        {"phone": "0911000001", "full_name": "Tesfaye Gebremedhin"},
+        "phone",
+        "same, names agree",
+    ),
+    (
+        # A family's or a group's phone: shared by different people.
+        "t2",
+        {"phone": "+251 911 000002", "full_name": "Selam Tekle"},
+        {"phone": "+251 911 000002", "full_name": "Yonas Haile"},
+        "phone",
+        "same, names differ",
+    ),
+    (
+        "t3",
+        {"phone": "+251 911 000003", "full_name": "Tesfaye Gebremedhin"},
+        {"phone": "+251 911 000004", "full_name": "Tesfaye Gebremedhin"},
+        "phone",
         "All other comparisons",
     ),
     (
@@ -193,10 +260,11 @@ PAIRS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
 @pytest.fixture(scope="module")
 def scored(resolver: IdentityResolver) -> dict[tuple[str, str], dict[str, str]]:
     rows = []
-    for number, (pair, left, right, _, _) in enumerate(PAIRS):
-        phone = f"+39 333 {number:07d}"
-        rows.append({"record_id": f"{pair}-a", "phone": phone, **left})
-        rows.append({"record_id": f"{pair}-b", "phone": phone, **right})
+    for number, (pair, left, right, comparison, _) in enumerate(PAIRS):
+        # Contact pairs are brought together by their own name, email or phone.
+        shared = {} if comparison in ("phone", "email") else {"phone": f"+39 333 {number:07d}"}
+        rows.append({"record_id": f"{pair}-a", **shared, **left})
+        rows.append({"record_id": f"{pair}-b", **shared, **right})
     rows.append({"record_id": "ph-a", "phone": "+39 333 1111111", "document_number": "PH1"})
     rows.append({"record_id": "ph-b", "phone": "+39 333 2222222", "document_number": "PH1"})
     return levels(resolver, records(*rows))
@@ -210,5 +278,6 @@ def test_level(
 
 
 def test_phone_levels(scored: dict[tuple[str, str], dict[str, str]]) -> None:
-    assert scored[("n1-a", "n1-b")]["phone"] == "same"
+    assert scored[("n1-a", "n1-b")]["phone"] == "same, names agree"
+    assert scored[("n7-a", "n7-b")]["phone"] == "same, names differ"
     assert scored[("ph-a", "ph-b")]["phone"] == "All other comparisons"

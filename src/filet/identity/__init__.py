@@ -14,7 +14,14 @@
 
 from __future__ import annotations
 
-from filet.identity._cluster import Clustering, Judgement, Link, Verdict, cluster_links
+from filet.identity._cluster import (
+    Clustering,
+    Judgement,
+    Link,
+    RecordFacts,
+    Verdict,
+    cluster_links,
+)
 from filet.identity._evaluate import QualityReport, Scores, evaluate_clusters
 from filet.identity._explain import Evidence, Explanation
 from filet.identity._features import RECORD_FIELDS
@@ -43,6 +50,7 @@ __all__ = [
     "ModelParameters",
     "PersonView",
     "QualityReport",
+    "RecordFacts",
     "Resolution",
     "ScoredPair",
     "Scores",

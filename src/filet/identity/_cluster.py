@@ -1,4 +1,4 @@
-"""Clustering scored links into persons under analysts' judgements.
+"""Clustering scored links into persons under analysts' judgements and hard facts.
 
 Splink's connected components would merge two people as soon as any chain of links joins them,
 and it knows nothing of "these two are not the same". So links are clustered here, greedily by
@@ -6,9 +6,17 @@ weight (strongest first, like single-linkage with must-not-link constraints):
 
 1. records already known to be one person (incremental runs) and "same" judgements are joined
    first;
-2. links at or above the threshold are taken strongest first; a link that would put two records
-   judged "not same" into one person is refused — so is every weaker chain that would do the
-   same: a "not same" holds transitively;
+2. links at or above the threshold are taken strongest first; a link is refused when the two
+   persons it would join
+   - hold two records judged "not same" by an analyst (so a "not same" holds transitively);
+   - travelled together: two travellers of one flight manifest or one booking are two people
+     (unless both carry the same document: a passenger listed twice);
+   - hold travel documents of one issuing state whose numbers differ by more than one
+     character, and share no real birth date (a renewed passport keeps its holder's date);
+   - hold real birth dates (full, not 1 January / 1 July) that differ by more than a typo or a
+     day/month swap, and share no travel document.
+   These are facts of the whole person, not of the one link: a chain of links through common
+   names cannot join two people whose documents or dates say they are two;
 3. "unsure" judgements change nothing.
 
 Each record's confidence is the probability of its strongest accepted link.
@@ -16,7 +24,7 @@ Each record's confidence is the probability of its strongest accepted link.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -49,6 +57,22 @@ class Link:
     match_weight: float
 
 
+@dataclass(frozen=True, slots=True)
+class RecordFacts:
+    """What a record says that a person cannot have two of.
+
+    ``documents``: (issuing state, number) of its travel documents (state ``""`` when unknown);
+    ``birth_date``: its real birth date (``YYYY-MM-DD``, full and not a conventional 1 January or
+    1 July); ``travelled_with``: the flight manifests or bookings it is on (keys of any kind):
+    two records on one are two people, unless both carry the same document (a passenger listed
+    twice).
+    """
+
+    documents: frozenset[tuple[str, str]] = frozenset()
+    birth_date: str | None = None
+    travelled_with: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class Clustering:
     """The result: a cluster label per record, its strongest accepted link, refused links."""
@@ -66,13 +90,100 @@ class Clustering:
         return grouped
 
 
-class _Partition:
-    """Union-find with must-not-link constraints between members."""
+def _within_one(first: str, second: str) -> bool:
+    """Equal but for one character (a typo, a misread digit; lengths may differ by one)."""
+    if first == second:
+        return True
+    if abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        return sum(a != b for a, b in zip(first, second, strict=True)) == 1
+    short, long = sorted((first, second), key=len)
+    return any(long[:index] + long[index + 1 :] == short for index in range(len(long)))
 
-    def __init__(self, records: Iterable[str], apart: dict[str, set[str]]) -> None:
+
+def _date_key(date: str) -> str:
+    """A date with day and month in order, so a swapped date has the same key."""
+    year, month, day = date.split("-")
+    return f"{year}-{min(month, day)}-{max(month, day)}"
+
+
+class _PersonFacts:
+    """The facts of the records of one cluster."""
+
+    __slots__ = ("dates", "documents", "travelled_with")
+
+    def __init__(self, facts: RecordFacts) -> None:
+        self.documents: dict[str, set[str]] = {}
+        for state, number in facts.documents:
+            if state:
+                self.documents.setdefault(state, set()).add(number)
+        self.dates: set[str] = {facts.birth_date} if facts.birth_date else set()
+        # Per manifest or booking, the documents its records there carry ("" for none).
+        numbers = {number for _, number in facts.documents} or {""}
+        self.travelled_with: dict[str, set[str]] = {
+            trip: set(numbers) for trip in facts.travelled_with
+        }
+
+    def absorb(self, other: _PersonFacts) -> None:
+        for state, numbers in other.documents.items():
+            self.documents.setdefault(state, set()).update(numbers)
+        self.dates |= other.dates
+        for trip, numbers in other.travelled_with.items():
+            self.travelled_with.setdefault(trip, set()).update(numbers)
+
+    def _travelled_together(self, other: _PersonFacts) -> bool:
+        for trip, numbers in self.travelled_with.items():
+            theirs = other.travelled_with.get(trip)
+            if theirs is not None:
+                carried = numbers | theirs
+                if len(carried) > 1 or "" in carried:
+                    return True
+        return False
+
+    def conflicts_with(self, other: _PersonFacts) -> bool:
+        if self._travelled_together(other):
+            return True
+        shared_date = bool(
+            {_date_key(date) for date in self.dates} & {_date_key(date) for date in other.dates}
+        )
+        shared_document = False
+        document_conflict = False
+        for state, numbers in self.documents.items():
+            theirs = other.documents.get(state)
+            if not theirs:
+                continue
+            if numbers & theirs:
+                shared_document = True
+            elif not any(_within_one(mine, their) for mine in numbers for their in theirs):
+                document_conflict = True
+        if document_conflict and not shared_date:
+            return True
+        date_conflict = bool(self.dates and other.dates) and not any(
+            _within_one(mine, their) or _date_key(mine) == _date_key(their)
+            for mine in self.dates
+            for their in other.dates
+        )
+        return date_conflict and not shared_document
+
+
+class _Partition:
+    """Union-find with must-not-link constraints between members and facts of each cluster."""
+
+    def __init__(
+        self,
+        records: Iterable[str],
+        apart: dict[str, set[str]],
+        facts: Mapping[str, RecordFacts],
+    ) -> None:
         self.parent = {record: record for record in records}
         self.members = {record: {record} for record in self.parent}
         self.apart = apart
+        self.facts = {
+            record: _PersonFacts(found)
+            for record, found in facts.items()
+            if record in self.parent and found != _NO_FACTS
+        }
 
     def root(self, record: str) -> str:
         while self.parent[record] != record:
@@ -82,19 +193,38 @@ class _Partition:
 
     def can_join(self, first: str, second: str) -> bool:
         small, large = sorted((self.members[first], self.members[second]), key=len)
-        return not any(self.apart.get(record, set()) & large for record in small)
+        if any(self.apart.get(record, set()) & large for record in small):
+            return False
+        mine, theirs = self.facts.get(first), self.facts.get(second)
+        return mine is None or theirs is None or not mine.conflicts_with(theirs)
 
-    def join(self, first: str, second: str) -> bool:
+    def join(self, first: str, second: str, *, forced: bool = False) -> bool:
+        """Join the clusters of two records; ``forced`` (an analyst's "same", a person already
+        resolved) overrides the facts but never a "not same" judgement."""
         first, second = self.root(first), self.root(second)
         if first == second:
             return True
-        if not self.can_join(first, second):
+        if forced:
+            small, large = sorted((self.members[first], self.members[second]), key=len)
+            if any(self.apart.get(record, set()) & large for record in small):
+                return False
+        elif not self.can_join(first, second):
             return False
         if len(self.members[first]) < len(self.members[second]):
             first, second = second, first
         self.parent[second] = first
         self.members[first] |= self.members.pop(second)
+        moved = self.facts.pop(second, None)
+        if moved is not None:
+            kept = self.facts.get(first)
+            if kept is None:
+                self.facts[first] = moved
+            else:
+                kept.absorb(moved)
         return True
+
+
+_NO_FACTS = RecordFacts()
 
 
 def cluster_links(
@@ -104,11 +234,13 @@ def cluster_links(
     threshold: float,
     judgements: Iterable[Judgement] = (),
     known_groups: Iterable[Iterable[str]] = (),
+    facts: Mapping[str, RecordFacts] | None = None,
 ) -> Clustering:
     """Cluster ``records`` by ``links`` at ``threshold`` (a match probability) under judgements.
 
     ``known_groups`` are records already resolved as one person (kept together unless a "not
-    same" judgement separates them).
+    same" judgement separates them). ``facts`` (documents, real birth dates, co-travellers per
+    record) refuse links that would make one person of two (see the module docstring).
     """
     partition_records = dict.fromkeys(records)
     apart: dict[str, set[str]] = {}
@@ -124,15 +256,15 @@ def cluster_links(
             apart.setdefault(judgement.record_b, set()).add(judgement.record_a)
         elif judgement.verdict is Verdict.SAME:
             sames.append(judgement)
-    partition = _Partition(partition_records, apart)
+    partition = _Partition(partition_records, apart, facts or {})
     result = Clustering(cluster_of={}, confidence={})
     for judgement in sames:
-        if not partition.join(judgement.record_a, judgement.record_b):
+        if not partition.join(judgement.record_a, judgement.record_b, forced=True):
             result.conflicts.append(judgement)
     for group in known_groups:
         members = [record for record in group if record in partition.parent]
         for record in members[1:]:
-            partition.join(members[0], record)
+            partition.join(members[0], record, forced=True)
     ordered = sorted(
         (link for link in links if link.match_probability >= threshold),
         key=lambda link: (-link.match_weight, link.record_a, link.record_b),

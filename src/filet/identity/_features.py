@@ -57,7 +57,7 @@ BLOCKING_KEYS = (
 )
 
 #: Changes when the features are computed differently (cached features are then recomputed).
-FEATURE_VERSION = "features-1"
+FEATURE_VERSION = "features-2"
 
 #: The prepared columns (before the blocking keys).
 FEATURE_COLUMNS = (
@@ -179,8 +179,13 @@ def name_features(analysed: AnalysedName, rare_bits: float) -> NameFeatures:
     if not parts:
         return NameFeatures(None, None, (), 0, None)
     latin = " ".join(sorted(part.latin for part in parts))
-    tokens = tuple(sorted(_canonical_part(part.symbols, part.keys, part.form) for part in parts))
-    bits = sum(part.bits for part in parts)
+    canonical = [_canonical_part(part.symbols, part.keys, part.form) for part in parts]
+    tokens = tuple(sorted(canonical))
+    # A part repeated (Tesfaye Tesfaye: given name and father's name alike) says nothing new.
+    information: dict[str, float] = {}
+    for token, part in zip(canonical, parts, strict=True):
+        information[token] = max(information.get(token, 0.0), part.bits)
+    bits = sum(information.values())
     return NameFeatures(
         latin, " ".join(tokens), tokens, int(bits >= rare_bits), analysed.script or None
     )
@@ -298,6 +303,35 @@ def _features_of(records: pd.DataFrame, rare_name_bits: float) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
+
+
+def fact_columns(records: pd.DataFrame) -> pd.DataFrame:
+    """The document and birth-date columns of ``records`` as :func:`prepare_records` computes
+    them, without analysing names (for re-clustering a few records from their stored links)."""
+    rows = []
+    for record in records.to_dict("records"):
+        born = parse_birth_date(_clean(record.get("birth_date")))
+        rows.append(
+            {
+                "unique_id": str(record["record_id"]),
+                "document_number": _document(_clean(record.get("document_number"))),
+                "document_country": (_clean(record.get("document_country")) or "").upper() or None,
+                "birth_date": born.text,
+                "birth_day": born.day,
+                "birth_conventional": int(born.conventional),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "unique_id",
+            "document_number",
+            "document_country",
+            "birth_date",
+            "birth_day",
+            "birth_conventional",
+        ],
+    )
 
 
 def _joined(*columns: pd.Series) -> pd.Series:

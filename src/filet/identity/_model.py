@@ -58,8 +58,18 @@ def _name_comparison(term_frequencies: bool) -> ComparisonCreator:
     )
 
 
+def _name_agrees() -> ComparisonLevelCreator:
+    """The names agree beyond a single shared part (corroboration needs a name to corroborate)."""
+    return cll.Or(
+        _level("name_canon_l = name_canon_r", "same name"),
+        cll.JaroWinklerLevel("name_latin", 0.92),
+        cll.ArrayIntersectLevel("name_tokens", 2),
+    )
+
+
 def _birth_date_comparison() -> ComparisonCreator:
     full = "birth_day_l IS NOT NULL AND birth_day_r IS NOT NULL"
+    real = f"{full} AND birth_conventional_l = 0 AND birth_conventional_r = 0"
     return cl.CustomComparison(
         output_column_name="birth_date",
         comparison_description="Date of birth: exact, conventional, swapped, partial, typo",
@@ -82,7 +92,12 @@ def _birth_date_comparison() -> ComparisonCreator:
                 "(birth_day_l IS NULL OR birth_day_r IS NULL)))",
                 "same year, rest unknown on one side",
             ),
-            cll.LevenshteinLevel("birth_date", 1).configure(label_for_charts="one digit differs"),
+            # A typo needs a real date on both sides: 1961-01-01 and 1971-01-01 are two
+            # conventional dates of different years, not one date mistyped.
+            cll.And(_level(real, "real dates"), cll.LevenshteinLevel("birth_date", 1)).configure(
+                label_for_charts="one digit differs"
+            ),
+            _level(real, "different dates"),
             cll.ElseLevel(),
         ],
     )
@@ -100,11 +115,46 @@ def _document_comparison() -> ComparisonCreator:
                 "same document",
             ),
             _level("document_number_l = document_number_r", "same number, other state"),
-            cll.LevenshteinLevel("document_number", 1).configure(
-                label_for_charts="one character differs"
+            # Passports issued in series differ by one character too (a team, a group): a
+            # misread number counts only where the names agree.
+            cll.And(cll.LevenshteinLevel("document_number", 1), _name_agrees()).configure(
+                label_for_charts="one character differs, names agree"
             ),
             cll.ElseLevel(),
         ],
+    )
+
+
+def _contact_comparison(column: str, description: str, user: bool) -> ComparisonCreator:
+    """Phone or email: corroborates a name; shared by a family, a group or an agency's booking
+    otherwise, so a shared contact between different names is no evidence (m = u)."""
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [cll.NullLevel(column)]
+    if user:
+        # A booking's phone and email are one contact: counted once, with the phone.
+        levels.append(
+            cll.And(
+                cll.ExactMatchLevel(column), cll.ExactMatchLevel("phone"), _name_agrees()
+            ).configure(label_for_charts="same, with the same phone (counted there)")
+        )
+    levels.append(
+        cll.And(cll.ExactMatchLevel(column), _name_agrees()).configure(
+            label_for_charts="same, names agree"
+        )
+    )
+    if user:
+        levels.append(
+            cll.And(cll.ExactMatchLevel("email_user"), _name_agrees()).configure(
+                label_for_charts="same user, other host, names agree"
+            )
+        )
+    levels += [
+        cll.ExactMatchLevel(column).configure(label_for_charts="same, names differ"),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=levels,
     )
 
 
@@ -115,19 +165,6 @@ def _exact(column: str, description: str) -> ComparisonCreator:
         comparison_levels=[
             cll.NullLevel(column),
             cll.ExactMatchLevel(column).configure(label_for_charts="same"),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-def _email_comparison() -> ComparisonCreator:
-    return cl.CustomComparison(
-        output_column_name="email",
-        comparison_description="Email address",
-        comparison_levels=[
-            cll.NullLevel("email"),
-            cll.ExactMatchLevel("email").configure(label_for_charts="same"),
-            cll.ExactMatchLevel("email_user").configure(label_for_charts="same user, other host"),
             cll.ElseLevel(),
         ],
     )
@@ -155,8 +192,8 @@ def comparisons(term_frequencies: bool = False) -> list[ComparisonCreator | dict
         _document_comparison(),
         _exact("nationality", "Nationality"),
         _exact("sex", "Sex"),
-        _exact("phone", "Phone (last nine digits)"),
-        _email_comparison(),
+        _contact_comparison("phone", "Phone (last nine digits)", user=False),
+        _contact_comparison("email", "Email address", user=True),
         _address_comparison(),
     ]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from filet.identity._cluster import Clustering, Judgement, Link, cluster_links
+from filet.identity._cluster import Clustering, Judgement, Link, RecordFacts, cluster_links
 from filet.identity._features import add_blocking_keys, prepare_records
 from filet.identity._linkage import Engine, PairScorer, ScoredPair
 from filet.identity._model import ModelParameters
@@ -36,6 +36,34 @@ def _as_links(pairs: Iterable[ScoredPair]) -> list[Link]:
         Link(pair.record_a, pair.record_b, pair.match_probability, pair.match_weight)
         for pair in pairs
     ]
+
+
+def record_facts(
+    frame: pd.DataFrame, travelled_with: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, RecordFacts]:
+    """The facts of each prepared record that clustering holds a person to (its document, a real
+    birth date, the manifests and bookings it is on)."""
+    together = travelled_with or {}
+    facts: dict[str, RecordFacts] = {}
+    for record, number, state, date, day, conventional in zip(
+        frame["unique_id"],
+        frame["document_number"],
+        frame["document_country"],
+        frame["birth_date"],
+        frame["birth_day"],
+        frame["birth_conventional"],
+        strict=True,
+    ):
+        documents = (
+            frozenset({(state if isinstance(state, str) else "", number)})
+            if isinstance(number, str)
+            else frozenset()
+        )
+        real_date = date if isinstance(day, str) and conventional == 0 else None
+        groups = frozenset(together.get(record, ()))
+        if documents or real_date or groups:
+            facts[record] = RecordFacts(documents, real_date, groups)
+    return facts
 
 
 class IdentityResolver:
@@ -73,8 +101,17 @@ class IdentityResolver:
             cache=self.feature_cache,
         )
 
-    def resolve(self, records: pd.DataFrame, judgements: Iterable[Judgement] = ()) -> Resolution:
-        """Link every record with every other (by blocking) and cluster them into persons."""
+    def resolve(
+        self,
+        records: pd.DataFrame,
+        judgements: Iterable[Judgement] = (),
+        travelled_with: Mapping[str, Iterable[str]] | None = None,
+    ) -> Resolution:
+        """Link every record with every other (by blocking) and cluster them into persons.
+
+        ``travelled_with`` gives, per record, the flight manifests or bookings it is on: two
+        records sharing one are two people.
+        """
         frame = self.prepare(records)
         pairs = self._scorer.score(frame)
         clustering = cluster_links(
@@ -82,6 +119,7 @@ class IdentityResolver:
             _as_links(pairs),
             threshold=self.threshold,
             judgements=judgements,
+            facts=record_facts(frame, travelled_with),
         )
         return Resolution(pairs, clustering, self.threshold)
 
@@ -91,6 +129,7 @@ class IdentityResolver:
         person_of: Mapping[str, str],
         new: pd.DataFrame,
         judgements: Iterable[Judgement] = (),
+        travelled_with: Mapping[str, Iterable[str]] | None = None,
     ) -> Resolution:
         """Link ``new`` records to ``existing`` ones (resolved into ``person_of``) and each other.
 
@@ -112,6 +151,7 @@ class IdentityResolver:
             threshold=self.threshold,
             judgements=judgements,
             known_groups=groups.values(),
+            facts=record_facts(frame, travelled_with),
         )
         return Resolution(pairs, clustering, self.threshold)
 

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 from filet.errors import InputError, Place
 from filet.identity._cluster import Judgement, Link, Verdict, cluster_links
 from filet.identity._explain import Explanation
-from filet.identity._features import RECORD_FIELDS
+from filet.identity._features import RECORD_FIELDS, fact_columns
 from filet.identity._linkage import ScoredPair
-from filet.identity._resolve import IdentityResolver, Resolution
+from filet.identity._resolve import IdentityResolver, Resolution, record_facts
 from filet.security import Actor, record
 from filet.store.schema.border import (
     BorderCrossing,
@@ -76,6 +76,33 @@ def _judgements(session: Session, record_ids: Iterable[int] | None = None) -> li
         Judgement(str(row.record_a_id), str(row.record_b_id), Verdict(row.verdict), row.reason)
         for row in session.scalars(query)
     ]
+
+
+def travelled_with(
+    session: Session, record_ids: Iterable[int] | None = None
+) -> dict[str, set[str]]:
+    """Per record, the flight manifests and bookings it is on: one person is on a manifest once
+    and in a booking once, so two records sharing one are two people."""
+    ids = None if record_ids is None else list(record_ids)
+    together: dict[str, set[str]] = {}
+    chunks = [None] if ids is None else list(_chunks(ids, 500))
+    for chunk in chunks:
+        manifests = select(ApiTraveller.identity_record_id, ApiTraveller.flight_id).where(
+            ApiTraveller.identity_record_id.is_not(None)
+        )
+        bookings = select(IdentityRecord.id, IdentityRecord.source_key).where(
+            IdentityRecord.source_type == "pnr"
+        )
+        if chunk is not None:
+            manifests = manifests.where(ApiTraveller.identity_record_id.in_(chunk))
+            bookings = bookings.where(IdentityRecord.id.in_(chunk))
+        for record_id, flight_id in session.execute(manifests):
+            together.setdefault(str(record_id), set()).add(f"flight:{flight_id}")
+        for record_id, key in session.execute(bookings):
+            parts = key.split(":", 2)  # carrier:locator:traveller reference
+            if len(parts) == 3:
+                together.setdefault(str(record_id), set()).add(f"booking:{parts[0]}:{parts[1]}")
+    return together
 
 
 def _label(rows: Sequence[IdentityRecord]) -> str:
@@ -170,6 +197,7 @@ def resolve_store(
     judgements = _judgements(session)
     version = f"{resolver.parameters.version}:{resolver.parameters.source}"
     new_rows = [row for row in rows.values() if row.person_id is None]
+    together = travelled_with(session)
     if incremental and len(new_rows) < len(rows):
         existing = [row for row in rows.values() if row.person_id is not None]
         resolution = resolver.link_new(
@@ -177,9 +205,10 @@ def resolve_store(
             {str(row.id): str(row.person_id) for row in existing},
             _frame(new_rows),
             judgements,
+            together,
         )
     else:
-        resolution = resolver.resolve(_frame(rows.values()), judgements)
+        resolution = resolver.resolve(_frame(rows.values()), judgements, together)
         session.execute(delete(IdentityLink))
     links = _store_links(session, resolution.links, _accepted(resolution), version)
     clusters = resolution.clustering.clusters()
@@ -297,6 +326,9 @@ def recluster(
         ],
         threshold=threshold,
         judgements=_judgements(session, record_ids),
+        facts=record_facts(
+            fact_columns(_frame(rows.values())), travelled_with(session, record_ids)
+        ),
     )
     for link in stored:
         link.accepted = link.match_probability >= threshold and clustering.cluster_of.get(

@@ -9,7 +9,7 @@ import pytest
 
 from filet.identity import IdentityResolver, Judgement, Verdict
 from filet.identity._features import parse_birth_date, prepare_records
-from tests.identity.conftest import records
+from tests.identity.conftest import levels, records
 
 
 def test_common_name_and_conventional_birth_date_alone_do_not_merge(
@@ -210,3 +210,62 @@ def test_feature_cache_keeps_unchanged_records_and_redoes_changed_ones(tmp_path:
         == first.set_index("unique_id").loc["k1", "name_tokens"]
     )
     assert len(pd.read_parquet(cache)) == 2
+
+
+def test_a_group_booking_sharing_a_contact_and_serial_passports_is_not_one_person(
+    resolver: IdentityResolver,
+) -> None:
+    # A sports team booked by one agency: one phone and email for all, passports in series.
+    contact = {"phone": "+251 397 838 253", "email": "bookings30@agency.example"}
+    frame = records(
+        {
+            "record_id": "t1",
+            "given_names": "Girma",
+            "surname": "Mulugeta",
+            "birth_date": "2002-02-15",
+            "sex": "M",
+            "nationality": "ETH",
+            "document_number": "V5583566",
+            "document_country": "ETH",
+            **contact,
+        },
+        {
+            "record_id": "t2",
+            "given_names": "Tesfay",
+            "surname": "Woldemichael",
+            "birth_date": "1995-07-16",
+            "sex": "M",
+            "nationality": "ETH",
+            "document_number": "V5583568",
+            "document_country": "ETH",
+            **contact,
+        },
+    )
+    assert resolver.resolve(frame).clustering.clusters() == {"t1": ["t1"], "t2": ["t2"]}
+    compared = levels(resolver, frame)[("t1", "t2")]
+    assert compared["phone"] == "same, names differ"
+    assert compared["email"] == "same, names differ"
+    assert compared["document"] == "All other comparisons"
+
+
+def test_a_repeated_name_part_is_not_a_rare_name(resolver: IdentityResolver) -> None:
+    frame = resolver.prepare(
+        records(
+            {"record_id": "r1", "given_names": "Tesfaye", "surname": "Tesfaye"},
+            {"record_id": "r2", "given_names": "Tesfaye", "surname": "Gebremedhin"},
+        )
+    )
+    assert frame.set_index("unique_id")["name_rare"].to_dict() == {"r1": 0, "r2": 1}
+
+
+def test_co_travellers_with_the_same_name_stay_two_people(resolver: IdentityResolver) -> None:
+    twin = {"given_names": "Tesfaye", "surname": "Gebremedhin", "birth_date": "2001-01-01"}
+    frame = records(
+        {"record_id": "a1", **twin, "phone": "+251 911 222 333"},
+        {"record_id": "a2", **twin, "phone": "+251 911 222 333"},
+        {"record_id": "later", **twin, "phone": "+251 911 222 333"},
+    )
+    together = {"a1": ["booking:ET:ABC123"], "a2": ["booking:ET:ABC123"]}
+    clusters = resolver.resolve(frame, travelled_with=together).clustering.clusters()
+    assert len(clusters) == 2
+    assert ["a1", "a2"] not in clusters.values()

@@ -235,11 +235,84 @@ def measure_protection(session: Session, truth: Truth, ids: Mapping[int, str]) -
     }
 
 
+def named_persons(session: Session, truth: Truth) -> dict[str, str]:
+    """Network ``named:`` nodes (payers, people named in intelligence and debriefings) → the real
+    person, by the provenance that named them: the debriefing's smuggler at that position
+    (``debriefing:DEB…:n`` in the truth records), the intelligence item's parties in order, a phone
+    the truth gives to a facilitator, else a name that exactly one truth person bears. Without
+    this every organiser and payer — who never travel — would count as a miss."""
+    from filet.network._build import _named
+    from filet.store.schema import IntelligenceItem, NetworkEdge, NetworkNode
+
+    votes: dict[str, Counter[str]] = {}
+
+    def vote(name: object, person: str | None, weight: int = 1) -> None:
+        if name and person:
+            votes.setdefault(_named(str(name)), Counter())[person] += weight
+
+    about = {
+        row["item_id"]: row["about_person_ids"].split(";")
+        for row in read_rows(truth.folder / "intelligence.csv")
+    }
+    for reference, kind, attributes in session.execute(
+        select(IntelligenceItem.reference, IntelligenceItem.kind, IntelligenceItem.attributes)
+    ).tuples():
+        attrs = attributes or {}
+        if kind == "debriefing":
+            for index, smuggler in enumerate(attrs.get("smugglers", []), start=1):
+                vote(
+                    smuggler.get("name_as_known"),
+                    truth.person_of(f"debriefing:{reference}:{index}"),
+                    3,
+                )
+        elif reference in about:
+            parties = about[reference]
+            if kind == "payment" and parties:
+                vote(attrs.get("payer_name"), parties[0], 3)
+            for name, person in zip(attrs.get("people", []), parties, strict=False):
+                vote(name, person, 3)
+    phones = {
+        row["phone"]: row["person_id"]
+        for row in read_rows(truth.folder / "facilitators.csv")
+        if row.get("phone")
+    }
+    keys = {
+        node_id: (kind, key)
+        for node_id, kind, key in session.execute(
+            select(NetworkNode.id, NetworkNode.kind, NetworkNode.key)
+        ).tuples()
+    }
+    for source, target in session.execute(
+        select(NetworkEdge.source_id, NetworkEdge.target_id).where(
+            NetworkEdge.kind.in_(("payer_phone", "uses_phone"))
+        )
+    ).tuples():
+        (s_kind, s_key), (t_kind, t_key) = keys[source], keys[target]
+        if s_kind == "person" and s_key.startswith("named:") and t_kind == "phone":
+            holder = phones.get(t_key)
+            if holder:
+                votes.setdefault(s_key, Counter())[holder] += 2
+    by_name: dict[str, set[str]] = {}
+    for person_id, row in truth.persons.items():
+        for name in (row.get("latin_name"), row.get("native_name")):
+            if name:
+                by_name.setdefault(_named(name), set()).add(person_id)
+    for kind, key in keys.values():
+        if kind == "person" and key.startswith("named:") and len(by_name.get(key, ())) == 1:
+            votes.setdefault(key, Counter())[next(iter(by_name[key]))] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
+
+
 def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
-    from filet.network import Network, detect_rings, evaluate_network, facilitators
+    """Rings against the truth networks, restricted to the persons the store can show at all
+    (a corrupt official or an organiser never named in any record cannot be found by anyone),
+    and the facilitator ranking, where a ranked node that maps to no real person counts as a
+    wrong answer, never as a skipped one."""
+    from filet.network import Network, detect_rings, evaluate_network, facilitators, infer_roles
 
     network = Network.load(session)
     people = person_map(session, truth, ids)
+    named = named_persons(session, truth)
 
     def real(key: str) -> str | None:
         kind, _, value = key.partition(":")
@@ -247,18 +320,19 @@ def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> d
             return people.get(int(value))
         if kind == "record" and value.isdigit():
             return truth.person_of(ids.get(int(value), ""))
+        if kind == "named":
+            return named.get(key)
         return None
 
     rings = detect_rings(network) if network.nodes else []
+    for ring in rings:
+        infer_roles(ring, network)
     predicted = [
-        {person for node in ring.node_ids if (person := real(network.nodes[node][1]))}
+        {person for node in ring.persons if (person := real(network.nodes[node][1]))}
         for ring in rings
     ]
-    ranked = [
-        person
-        for player in (facilitators(network, rings, top=50) if network.nodes else [])
-        if (person := real(player.node))
-    ]
+    players = facilitators(network, rings, top=50) if network.nodes else []
+    ranked = [real(player.node) or f"unmapped:{player.node}" for player in players]
     network_of = {
         row["operation_id"]: row["network_id"] for row in read_rows(truth.folder / "operations.csv")
     }
@@ -270,21 +344,32 @@ def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> d
         network_id = network_of.get(row.get("operation_id") or "")
         if network_id:
             members.setdefault(network_id, set()).add(row["physical_person_id"])
+    observable = {
+        person
+        for _node_id, (kind, key, _label, _attrs) in network.nodes.items()
+        if kind == "person" and (person := real(key))
+    }
+    visible = {nid: m & observable for nid, m in members.items() if m & observable}
     migrants = {key for key, row in truth.persons.items() if row.get("kind") == "smuggled_migrant"}
     quality = evaluate_network(
         [ring for ring in predicted if ring],
-        members,
+        visible,
         ranked,
         {row["person_id"] for row in helpers},
         migrants,
     )
     return {
         "rings": len(rings),
+        "truth_networks": len(visible),
+        "truth_members_observable": sum(len(m) for m in visible.values()),
+        "truth_members_all": sum(len(m) for m in members.values()),
+        "named_nodes_mapped": len(named),
         "ring_precision": quality.ring_precision,
         "ring_recall": quality.ring_recall,
         "ring_f1": quality.ring_f1,
         "facilitator_precision_at_k": quality.facilitator_precision_at_k,
         "k": quality.k,
+        "facilitators_ranked": len(ranked),
         "migrants_ranked_as_facilitators": quality.migrants_ranked_as_facilitators,
     }
 

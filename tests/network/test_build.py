@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from filet.errors import InputError
@@ -12,9 +12,11 @@ from filet.network import build_network, import_intelligence
 from filet.security import SYSTEM
 from filet.store import transaction
 from filet.store.schema import (
+    BorderCrossing,
     IntelligenceItem,
     NetworkEdge,
     NetworkNode,
+    PnrBooking,
     PnrContact,
     PnrPayment,
 )
@@ -123,3 +125,54 @@ def test_intelligence_import_is_idempotent_and_checks_grades(
         import_intelligence(session, unconsented, SYSTEM)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(IntelligenceItem)) == 4
+
+
+def test_nodes_carry_the_facts_rings_are_scored_on(
+    world: World, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    debriefing = {
+        "id": "DEB1",
+        "date": "2026-03-06",
+        "consent": True,
+        "interviewee": {"surname": "Karimi", "given_names": "Migrant0"},
+        "smugglers": [
+            {"name_as_known": "Escort Rahimi", "phone": None, "role_as_described": "escort"},
+            {"name_as_known": "Boss", "phone": "+93700000009", "role_as_described": "the boss"},
+        ],
+    }
+    path = tmp_path / "debriefings.jsonl"
+    path.write_text(json.dumps(debriefing) + "\n", encoding="utf-8")
+    with transaction(sessions) as session:
+        import_intelligence(session, path, SYSTEM)
+        session.execute(
+            update(PnrBooking).where(PnrBooking.locator == "ESC00").values(one_way=False)
+        )
+        session.execute(
+            update(BorderCrossing)
+            .where(BorderCrossing.crossing_key == "c-3-r0")
+            .values(decision="referred_protection", reasons=["undocumented"])
+        )
+        build_network(session)
+    with sessions() as session:
+        nodes = {(n.kind, n.key): n.attributes for n in session.scalars(select(NetworkNode))}
+        ring = nodes[("booking", "QR:RING00")]
+        assert ring["one_way"] is True and ring["cash"] is False
+        assert ring["payer_not_travelling"] is True and ring["travellers"] == 2
+        assert nodes[("booking", "QR:FAMILY")]["payer_not_travelling"] is False
+        assert nodes[("booking", "QR:ESC00")]["one_way"] is False
+        assert nodes[("crossing", "c-3-r0")]["decision"] == "referred_protection"
+        assert nodes[("crossing", "c-3-r0")]["reasons"] == ["undocumented"]
+        assert nodes[("person", "named:BOSS")]["described"] == ["the boss"]
+        # The escort's return ticket on the flight of the card-linked one-way booking.
+        escorted = _edges(session, "escorted")
+        assert {s.key for _e, s, _t in escorted} == {world.escort}
+        assert {t.key for _e, _s, t in escorted} == set(world.migrants[:2])
+        assert all(e.provenance[0].startswith("flight:") for e, *_ in escorted)
+        # Named together by one witness (never the witness); a named person whose full name is
+        # that of exactly one traveller is linked to him as a hypothesis.
+        together = _edges(session, "named_together")
+        assert {(s.key, t.key) for _e, s, t in together} == {("named:BOSS", "named:ESCORT RAHIMI")}
+        assert together[0][0].provenance == ["intelligence:DEB1 B2"]
+        named_as = _edges(session, "named_as")
+        assert {(s.key, t.key) for _e, s, t in named_as} == {("named:ESCORT RAHIMI", world.escort)}
+        assert named_as[0][0].weight == 0.5

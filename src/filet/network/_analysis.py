@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import igraph as ig
+import numpy as np
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -177,39 +179,39 @@ class Ring:
 
 
 def detect_rings(
-    network: Network, min_persons: int = 3, resolution: float = 1.0, split_above: int = 200
+    network: Network,
+    min_persons: int = 3,
+    resolution: float = 1.0,
+    split_above: int = 200,
+    min_score: float = 4.0,
 ) -> list[Ring]:
     """Groups of persons around shared traces, scored by smuggling indicators.
 
-    A connected component of the graph without hubs (flights, agencies, crossing events) is a ring
-    candidate; one larger than ``split_above`` nodes is split into Leiden communities (modularity).
+    A connected component of the graph without hubs (flights, agencies, crossing events, traces
+    tied to more than ``hub_degree`` nodes) and without weak edges (adjacent seats) is a ring
+    candidate; one larger than ``split_above`` nodes is split into Leiden communities
+    (modularity). A candidate is a ring when it holds ``min_persons`` persons and its indicator
+    score reaches ``min_score`` (lawful families and tour groups share traces too; they score
+    on one or two indicators at most).
     """
     graph, keep = network_graph(network)
-    groups: list[list[int]] = []
-    for component in graph.connected_components():
-        if len(component) <= split_above:
-            groups.append(list(component))
-            continue
-        sub = graph.subgraph(component)
-        parts = sub.community_leiden(
-            objective_function="modularity",
-            weights="weight",
-            resolution=resolution,
-            n_iterations=4,
-        )
-        groups.extend([component[i] for i in part] for part in parts)
-    communities = groups
+    membership = communities(graph, split_above=split_above, resolution=resolution)
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for index, group in enumerate(membership):
+        grouped[group].append(index)
+    groups = list(grouped.values())
     by_node = network.neighbours()
     rings: list[Ring] = []
-    for members in communities:
+    for members in groups:
         node_ids = [keep[i] for i in members]
         persons = [n for n in node_ids if network.nodes[n][0] == "person"]
         if len(persons) < min_persons:
             continue
         ring = _describe(len(rings) + 1, node_ids, persons, network, by_node)
-        if ring.score > 0:
+        strong = {r.indicator for r in ring.reasons} & _SPECIFIC
+        if strong and ring.score >= min_score:
             rings.append(ring)
-    rings.sort(key=lambda r: -r.score)
+    rings.sort(key=lambda r: (-r.score, -len(r.persons)))
     for number, ring in enumerate(rings, start=1):
         ring.ring_id = number
     return rings
@@ -248,48 +250,8 @@ def _describe(
             for moment in (edge.first_seen, edge.last_seen):
                 if moment is not None:
                     times.append(moment)
-    shared_by_bookings = [t for t in traces if t[0] in {"phone", "email", "card"} and t[2] >= 2]
-    if len(bookings) >= 2 and shared_by_bookings:
-        reasons.append(
-            Reason(
-                "shared_contact_or_card",
-                float(len(shared_by_bookings)),
-                "same phone, e-mail or card on different bookings (indicator 17)",
-            )
-        )
-    intel = sum(
-        1
-        for n in node_ids
-        for e in by_node[n]
-        if e.kind in {"called", "paid", "met", "uses_phone"} and e.source == n
-    )
-    if intel:
-        reasons.append(
-            Reason("intelligence", float(intel), "graded intelligence items link members")
-        )
-    drivers = sum(1 for n in persons for e in by_node[n] if e.kind == "drove" and e.source == n)
-    if drivers:
-        reasons.append(Reason("repeat_vehicle_crossings", float(drivers), "indicator 24"))
-    shared_docs = [t for t in traces if t[0] == "document"]
-    if shared_docs:
-        reasons.append(
-            Reason("document_used_by_several", float(len(shared_docs)), "impostor (indicator 3)")
-        )
-    payers = {
-        e.target
-        for n in node_ids
-        if network.nodes[n][0] == "booking"
-        for e in by_node[n]
-        if e.kind == "paid_by" and e.source == n
-    }
-    travellers = set(persons) & {
-        e.source for n in node_ids for e in by_node[n] if e.kind in _TRAVEL_KINDS
-    }
-    if payers - travellers and len(bookings) >= 2:
-        reasons.append(
-            Reason("paid_by_non_traveller", float(len(payers - travellers)), "indicator 11")
-        )
-    score = sum(min(r.value, 5.0) for r in reasons)
+    reasons.extend(_indicators(members, persons, bookings, network, by_node))
+    score = sum(_contribution(r) for r in reasons)
     return Ring(
         ring_id=ring_id,
         node_ids=sorted(node_ids),
@@ -303,6 +265,228 @@ def _describe(
         score=score,
         reasons=reasons,
     )
+
+
+# How much each indicator adds to a ring's score, and its cap (risk-indicators.md numbers).
+# Booking indicators count as the share of the ring's bookings that show them (x2), so a big
+# lawful group does not outscore a small ring by size alone; the joint pattern of a cash,
+# one-way ticket paid by someone not travelling counts per booking.
+_WEIGHTS: dict[str, tuple[float, float]] = {
+    "trace_reused_across_trips": (1.0, 5.0),
+    "cash_one_way_paid_by_other": (1.0, 5.0),
+    "paid_by_non_traveller": (2.0, 2.0),
+    "cash_payment": (2.0, 2.0),
+    "one_way": (2.0, 2.0),
+    "last_minute_booking": (2.0, 2.0),
+    "split_pnr": (1.0, 1.0),
+    "intelligence": (1.0, 5.0),
+    "repeat_vehicle_crossings": (1.0, 5.0),
+    "document_used_by_several": (1.0, 5.0),
+    "documents_in_series": (0.5, 2.0),
+    "escorted": (1.0, 5.0),
+    "referred_to_protection": (1.0, 5.0),
+}
+# Indicators specific enough to open a ring; the others (a payer not travelling, one-way
+# tickets, split PNRs, shared contacts, booking lead time) are common in lawful group travel
+# (families, tour groups, workers sent by an employer) and only add to the score of a ring
+# that shows at least one of these.
+_SPECIFIC = frozenset(
+    {
+        "cash_one_way_paid_by_other",
+        "intelligence",
+        "repeat_vehicle_crossings",
+        "document_used_by_several",
+        "escorted",
+        "referred_to_protection",
+    }
+)
+_INTEL_KINDS = frozenset({"called", "paid", "met", "uses_phone", "named_together"})
+PROTECTION_DECISIONS = frozenset({"referred_protection"})
+
+
+def _contribution(reason: Reason) -> float:
+    weight, cap = _WEIGHTS.get(reason.indicator, (1.0, 5.0))
+    return min(reason.value * weight, cap)
+
+
+def _indicators(
+    members: set[int],
+    persons: list[int],
+    bookings: set[str],
+    network: Network,
+    by_node: dict[int, list[Edge]],
+) -> list[Reason]:
+    """The smuggling indicators a ring shows, each with its value and the indicator number."""
+    reasons: list[Reason] = []
+    booking_nodes = [n for n in members if network.nodes[n][0] == "booking"]
+    facts = [network.nodes[n][3] for n in booking_nodes]
+    # 17: one phone, e-mail, card or payer on bookings of different travellers and days.
+    reused = 0
+    for node_id in members:
+        kind = network.nodes[node_id][0]
+        if kind not in {"phone", "email", "card", "account"} and not (
+            kind == "person" and network.nodes[node_id][1].startswith("named:")
+        ):
+            continue
+        linked = [
+            e.source if e.target == node_id else e.target
+            for e in by_node[node_id]
+            if e.kind in {"contact", "paid_with", "paid_by"}
+        ]
+        linked = [b for b in linked if b in members]
+        days = {_created_day(b, network, by_node) for b in linked}
+        travellers = {e.source for b in linked for e in by_node[b] if e.kind == "traveller_on"}
+        if len(linked) >= 2 and len(days) >= 2 and len(travellers) >= 2:
+            reused += 1
+    if reused:
+        reasons.append(
+            Reason(
+                "trace_reused_across_trips",
+                float(reused),
+                "same phone, e-mail, card or payer on bookings of different travellers on "
+                "different days (indicator 17)",
+            )
+        )
+    if facts:
+        joint = sum(
+            1 for f in facts if f.get("cash") and f.get("one_way") and f.get("payer_not_travelling")
+        )
+        if joint:
+            reasons.append(
+                Reason(
+                    "cash_one_way_paid_by_other",
+                    float(joint),
+                    "bookings paid in cash for a one-way ticket by someone not travelling "
+                    "(indicators 11, 12, 14)",
+                )
+            )
+        tests: list[tuple[str, Callable[[dict[str, Any]], bool], str]] = [
+            (
+                "paid_by_non_traveller",
+                lambda f: bool(f.get("payer_not_travelling")),
+                "indicator 11",
+            ),
+            ("cash_payment", lambda f: bool(f.get("cash")), "indicator 12"),
+            ("one_way", lambda f: bool(f.get("one_way")), "indicator 14"),
+            (
+                "last_minute_booking",
+                lambda f: f.get("lead_days") is not None and f["lead_days"] <= 3,
+                "booked three days or less before departure (indicator 13)",
+            ),
+            ("split_pnr", lambda f: bool(f.get("split")), "indicator 19"),
+        ]
+        for indicator, test, detail in tests:
+            share = sum(1 for f in facts if test(f)) / len(facts)
+            if share:
+                reasons.append(
+                    Reason(indicator, round(share, 3), f"share of the ring's bookings; {detail}")
+                )
+    intel = sum(
+        e.weight
+        for n in members
+        for e in by_node[n]
+        if e.kind in _INTEL_KINDS and e.source == n and e.target in members
+    )
+    if intel:
+        reasons.append(
+            Reason(
+                "intelligence",
+                round(intel, 3),
+                "graded intelligence and debriefings link members (weight by source "
+                "reliability x information credibility)",
+            )
+        )
+    crossings = sum(
+        e.count for n in persons for e in by_node[n] if e.kind == "drove" and e.source == n
+    )
+    if crossings:
+        reasons.append(
+            Reason(
+                "repeat_vehicle_crossings",
+                float(crossings),
+                "crossings by one person in the same vehicle on several days (indicator 24)",
+            )
+        )
+    shared_docs = [
+        n
+        for n in members
+        if network.nodes[n][0] == "document"
+        and len({e.source for e in by_node[n] if e.kind == "holds_document"} & members) >= 2
+    ]
+    if shared_docs:
+        reasons.append(
+            Reason(
+                "document_used_by_several",
+                float(len(shared_docs)),
+                "one document presented by several persons: impostor (indicator 3)",
+            )
+        )
+    series = _series([network.nodes[n][1] for n in members if network.nodes[n][0] == "document"])
+    if series:
+        reasons.append(
+            Reason(
+                "documents_in_series",
+                float(series),
+                "documents with near-consecutive numbers in one group (indicator 25)",
+            )
+        )
+    escorted = sum(1 for n in persons for e in by_node[n] if e.kind == "escorted" and e.source == n)
+    if escorted:
+        reasons.append(
+            Reason(
+                "escorted",
+                float(escorted),
+                "a traveller with a return ticket on the flight of linked one-way bookings "
+                "(indicator 10)",
+            )
+        )
+    referred = sum(1 for n in persons if referred_to_protection(n, network, by_node))
+    if referred:
+        reasons.append(
+            Reason(
+                "referred_to_protection",
+                float(referred),
+                "members referred to protection at the border: undocumented, rescued or "
+                "asking for protection (indicator 9)",
+            )
+        )
+    return reasons
+
+
+def _created_day(booking: int, network: Network, by_node: dict[int, list[Edge]]) -> str:
+    seen = [e.first_seen for e in by_node[booking] if e.first_seen is not None]
+    return min(seen).date().isoformat() if seen else ""
+
+
+def _series(keys: list[str], gap: int = 10) -> int:
+    """How many documents sit within ``gap`` of another one of the same state, type and prefix."""
+    by_prefix: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for key in keys:
+        state, _, rest = key.partition(":")
+        _type, _, number = rest.partition(":")
+        digits = len(number) - len(number.rstrip("0123456789"))
+        if digits < 4:
+            continue
+        by_prefix[(state, number[:-digits])].append(int(number[-digits:]))
+    close = 0
+    for numbers in by_prefix.values():
+        numbers.sort()
+        for i, value in enumerate(numbers):
+            if (i and value - numbers[i - 1] <= gap) or (
+                i + 1 < len(numbers) and numbers[i + 1] - value <= gap
+            ):
+                close += 1
+    return close
+
+
+def referred_to_protection(node_id: int, network: Network, by_node: dict[int, list[Edge]]) -> bool:
+    """Whether a person crossed and was referred to protection (a smuggled migrant's mark)."""
+    for edge in by_node[node_id]:
+        if edge.kind == "crossed" and edge.source == node_id:
+            facts = network.nodes[edge.target][3]
+            if facts.get("decision") in PROTECTION_DECISIONS:
+                return True
+    return False
 
 
 def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
@@ -321,8 +505,14 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
         if attributes.get("category") in PROTECTED_CATEGORIES:
             role = SMUGGLED_MIGRANT
             reasons.append(Reason("category", 1, f"recorded as {attributes['category']}"))
+        elif referred_to_protection(node_id, network, by_node):
+            role = SMUGGLED_MIGRANT
+            reasons.append(
+                Reason("referred_to_protection", 1, "referred to protection at the border")
+            )
+        # Journeys, one per day: a flight and its arrival crossing are one journey.
         trips = {
-            (e.target if e.source == node_id else e.source)
+            e.first_seen.date() if e.first_seen else (e.target if e.source == node_id else e.source)
             for e in edges
             if e.kind in {"travelled_on", "crossed"}
         }
@@ -337,6 +527,16 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
             role = "booker_payer"
             reasons.append(
                 Reason("paid_by", len(bookings_paid), "named as payer on bookings, does not travel")
+            )
+        escorted = sum(1 for e in edges if e.kind == "escorted" and e.source == node_id)
+        if role is None and escorted:
+            role = "escort"
+            reasons.append(
+                Reason(
+                    "escorted",
+                    escorted,
+                    "return ticket on the flight of linked one-way bookings (indicator 10)",
+                )
             )
         if (
             role is None
@@ -355,9 +555,7 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
             ]
             calls = sum(1 for p in phones for e in by_node[p] if e.kind == "called")
             booking_contact = sum(1 for p in phones for e in by_node[p] if e.kind == "contact")
-            words = " ".join(
-                str(s.get("role_as_described", "")).lower() for s in attributes.get("described", [])
-            )
+            words = " ".join(str(w).lower() for w in attributes.get("described", []))
             if booking_contact >= 2:
                 role = "recruiter"
                 reasons.append(
@@ -376,11 +574,9 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
                     )
                 )
             else:
-                for candidate, cues in described.items():
-                    if any(cue in words for cue in cues):
-                        role = candidate
-                        reasons.append(Reason("debriefing", 1, words))
-                        break
+                role = _described_role(words, described)
+                if role is not None:
+                    reasons.append(Reason("debriefing", 1, words))
         if (
             role is None
             and trips
@@ -418,6 +614,16 @@ def infer_roles(ring: Ring, network: Network) -> list[RoleAssessment]:
     return out
 
 
+def _described_role(words: str, cues: dict[str, list[str]]) -> str | None:
+    """The role whose cues found in a debriefing's words are longest in total."""
+    best, length = None, 0
+    for candidate, options in cues.items():
+        found = sum(len(cue) for cue in options if cue in words)
+        if found > length:
+            best, length = candidate, found
+    return best
+
+
 @dataclass(frozen=True)
 class KeyPlayer:
     node: str
@@ -431,6 +637,30 @@ class KeyPlayer:
     reasons: list[Reason]
 
 
+def communities(graph: ig.Graph, split_above: int = 200, resolution: float = 1.0) -> list[int]:
+    """Each node's ring candidate: its connected component, or its Leiden community (modularity)
+    inside a component larger than ``split_above`` nodes."""
+    membership = np.empty(graph.vcount(), dtype=np.int64)
+    label = 0
+    for component in graph.connected_components():
+        if len(component) <= split_above:
+            membership[component] = label
+            label += 1
+            continue
+        sub = graph.subgraph(component)
+        parts = np.asarray(
+            sub.community_leiden(
+                objective_function="modularity",
+                weights="weight" if "weight" in sub.es.attributes() else None,
+                resolution=resolution,
+                n_iterations=4,
+            ).membership
+        )
+        membership[component] = parts + label
+        label += int(parts.max()) + 1 if len(parts) else 0
+    return [int(x) for x in membership]
+
+
 def key_players(
     graph: ig.Graph,
     names: list[str],
@@ -438,71 +668,81 @@ def key_players(
     top: int = 20,
     exclude: set[str] | None = None,
     candidates: set[int] | None = None,
+    membership: list[int] | None = None,
 ) -> list[KeyPlayer]:
     """Degree, weighted degree, betweenness, k-core and brokerage (Burt's constraint), combined
-    into one ranking by mean percentile rank; ``exclude`` names never ranked (smuggled migrants)."""
+    into one ranking by mean percentile rank; ``exclude`` names never ranked (smuggled migrants).
+
+    Up to 5,000 nodes betweenness is exact (weights as distances: the inverse of tie strength).
+    Above, it is computed inside each ring candidate (``membership``, by default
+    :func:`communities`): edges between communities are left out, so a broker is measured among
+    those he connects in his ring, and the cost is the sum over rings instead of nodes x edges.
+    """
     n = graph.vcount()
     if n == 0:
         return []
     weights = graph.es["weight"] if "weight" in graph.es.attributes() else None
-    degree = graph.degree()
-    strength = graph.strength(weights=weights)
-    # Exact betweenness is O(nm); above a few thousand nodes paths are cut at 3 steps (brokers
-    # in smuggling rings sit within a few steps of those they connect), counted in hops.
-    cutoff = None if n <= 5_000 else 3
-    # Betweenness treats weights as distances: use the inverse of tie strength.
-    distance = [1.0 / w if w > 0 else 1.0 for w in weights] if weights else None
-    between = graph.betweenness(
-        weights=distance if cutoff is None else None, cutoff=cutoff, directed=graph.is_directed()
-    )
-    core = graph.coreness()
-    constraint = graph.as_undirected().constraint(weights=None) if n < 200_000 else [1.0] * n
+    degree = np.asarray(graph.degree(), dtype=float)
+    strength = np.asarray(graph.strength(weights=weights), dtype=float)
+    if n <= 5_000:
+        distance = [1.0 / w if w > 0 else 1.0 for w in weights] if weights else None
+        between = np.asarray(graph.betweenness(weights=distance, directed=graph.is_directed()))
+    else:
+        groups = np.asarray(membership if membership is not None else communities(graph))
+        ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        inside = np.flatnonzero(groups[ends[:, 0]] == groups[ends[:, 1]])
+        local = graph.subgraph_edges(inside.tolist(), delete_vertices=False)
+        between = np.asarray(local.betweenness(directed=graph.is_directed()))
+    core = np.asarray(graph.coreness(), dtype=float)
+    if n < 200_000:
+        constraint = np.asarray(graph.as_undirected().constraint(weights=None), dtype=float)
+    else:
+        constraint = np.ones(n)
+    constraint = np.nan_to_num(constraint, nan=1.0)
 
-    def percentile(values: list[float]) -> list[float]:
-        order = sorted(range(n), key=lambda i: values[i])
-        ranks = [0.0] * n
-        for position, i in enumerate(order):
-            ranks[i] = position / max(n - 1, 1)
+    def percentile(values: np.ndarray) -> np.ndarray:
+        # Share of nodes strictly below; ties share one rank (most nodes tie at the bottom).
+        below = np.searchsorted(np.sort(values), values, side="left")
+        ranks: np.ndarray = below / max(n - 1, 1)
         return ranks
 
-    brokerage = [1.0 - (c if c == c else 1.0) for c in constraint]
-    parts = [
-        percentile(list(map(float, degree))),
-        percentile(strength),
-        percentile(between),
-        percentile(list(map(float, core))),
-        percentile(brokerage),
+    brokerage = 1.0 - constraint
+    measures = [
+        ("degree", degree),
+        ("weighted_degree", strength),
+        ("betweenness", between),
+        ("k_core", core),
+        ("brokerage", brokerage),
     ]
-    combined = [sum(p[i] for p in parts) / len(parts) for i in range(n)]
-    pool = candidates if candidates is not None else set(range(n))
-    ranked = sorted(
-        (i for i in pool if not exclude or names[i] not in exclude), key=lambda i: -combined[i]
+    parts = np.vstack([percentile(values) for _name, values in measures])
+    combined = parts.mean(axis=0)
+    pool = (
+        np.fromiter(candidates, dtype=np.int64)
+        if candidates is not None
+        else np.arange(n, dtype=np.int64)
     )
+    if exclude:
+        pool = np.asarray([i for i in pool if names[i] not in exclude], dtype=np.int64)
+    if len(pool) == 0:
+        return []
+    order = pool[np.argsort(-combined[pool], kind="stable")][:top]
     out = []
-    for i in ranked[:top]:
+    for i in order.tolist():
         reasons = [
-            Reason(metric, round(value, 4), f"top {100 - int(parts[j][i] * 100)} %")
-            for j, (metric, value) in enumerate(
-                [
-                    ("degree", degree[i]),
-                    ("weighted_degree", strength[i]),
-                    ("betweenness", between[i]),
-                    ("k_core", core[i]),
-                    ("brokerage", brokerage[i]),
-                ]
-            )
+            Reason(metric, round(float(values[i]), 4), f"top {100 - int(parts[j][i] * 100)} %")
+            for j, (metric, values) in enumerate(measures)
             if parts[j][i] >= 0.9
         ]
         out.append(
             KeyPlayer(
                 names[i],
                 (labels or names)[i],
-                degree[i],
+                int(degree[i]),
                 float(strength[i]),
                 float(between[i]),
                 int(core[i]),
                 float(constraint[i]),
-                combined[i],
+                float(combined[i]),
                 reasons,
             )
         )
@@ -510,13 +750,32 @@ def key_players(
 
 
 def network_graph(network: Network) -> tuple[ig.Graph, list[int]]:
-    hubs = set(_knowledge()["hub_kinds"])
-    keep = [n for n, (kind, *_rest) in network.nodes.items() if kind not in hubs]
+    """The graph rings and key players are computed on: without hub kinds (flights, agencies,
+    crossing events), without weak edges (adjacent seats) and without traces tied to more than
+    ``hub_degree`` nodes, so that a common airport, agency or call centre binds nothing."""
+    knowledge = _knowledge()
+    hubs = set(knowledge["hub_kinds"])
+    weak = set(knowledge.get("weak_edge_kinds", []))
+    cap = int(knowledge.get("hub_degree", 150))
+    degree: Counter[int] = Counter()
+    for edge in network.edges:
+        if edge.kind not in weak:
+            degree[edge.source] += 1
+            degree[edge.target] += 1
+    keep = [
+        n
+        for n, (kind, key, *_rest) in network.nodes.items()
+        if kind not in hubs
+        and not (degree[n] > cap and (kind != "person" or key.startswith("named:")))
+    ]
     index = {node_id: i for i, node_id in enumerate(keep)}
     pairs, weights = [], []
     for edge in network.edges:
-        if edge.source in index and edge.target in index:
-            pairs.append((index[edge.source], index[edge.target]))
+        if edge.kind in weak:
+            continue
+        s, t = index.get(edge.source), index.get(edge.target)
+        if s is not None and t is not None:
+            pairs.append((s, t))
             weights.append(edge.weight)
     graph = ig.Graph(n=len(keep), edges=pairs)
     graph.es["weight"] = weights
@@ -525,17 +784,71 @@ def network_graph(network: Network) -> tuple[ig.Graph, list[int]]:
 
 
 def facilitators(network: Network, rings: list[Ring], top: int = 20) -> list[KeyPlayer]:
-    """Likely facilitators: key players among persons, never a smuggled migrant."""
+    """Likely facilitators: persons holding a facilitator role in a ring, ranked by the ring's
+    indicator score and their key-player measures on the ring graph; never a smuggled migrant,
+    a person recorded as protected, or anyone referred to protection at the border (Smuggling
+    Protocol art. 5, 16)."""
     graph, keep = network_graph(network)
     names = [network.nodes[n][1] for n in keep]
     labels = [network.nodes[n][2] for n in keep]
+    by_node = network.neighbours()
+    for ring in rings:
+        if not ring.roles:
+            infer_roles(ring, network)
     protected = {r.key for ring in rings for r in ring.roles if r.role == SMUGGLED_MIGRANT} | {
         network.nodes[n][1]
         for n in keep
-        if network.nodes[n][3].get("category") in PROTECTED_CATEGORIES
+        if network.nodes[n][0] == "person"
+        and (
+            network.nodes[n][3].get("category") in PROTECTED_CATEGORIES
+            or referred_to_protection(n, network, by_node)
+        )
     }
-    persons = {i for i, n in enumerate(keep) if network.nodes[n][0] == "person"}
-    return key_players(graph, names, labels, top=top, exclude=protected, candidates=persons)
+    position = {node_id: i for i, node_id in enumerate(keep)}
+    roles: dict[int, tuple[Ring, RoleAssessment]] = {}
+    for ring in rings:
+        for assessment in ring.suspects():
+            held = roles.get(assessment.node_id)
+            if (
+                assessment.node_id in position
+                and network.nodes[assessment.node_id][0] == "person"
+                and (held is None or held[0].score < ring.score)
+            ):
+                roles[assessment.node_id] = (ring, assessment)
+    candidates = {position[n] for n in roles}
+    if not candidates:
+        return []
+    players = key_players(
+        graph, names, labels, top=len(candidates), exclude=protected, candidates=candidates
+    )
+    best = max((ring.score for ring in rings), default=1.0) or 1.0
+    node_of = {names[i]: keep[i] for i in candidates}
+    ranked = []
+    for player in players:
+        ring, assessment = roles[node_of[player.node]]
+        evidence = min(sum(r.value for r in assessment.reasons), 3.0) / 3.0
+        score = 0.4 * ring.score / best + 0.3 * player.score + 0.3 * evidence
+        reasons = [
+            Reason("ring", ring.score, f"ring {ring.ring_id} scores {ring.score:.1f}"),
+            Reason("role", 1.0, assessment.role),
+            *assessment.reasons,
+            *player.reasons,
+        ]
+        ranked.append(
+            KeyPlayer(
+                player.node,
+                player.label,
+                player.degree,
+                player.weighted_degree,
+                player.betweenness,
+                player.coreness,
+                player.constraint,
+                score,
+                reasons,
+            )
+        )
+    ranked.sort(key=lambda p: -p.score)
+    return ranked[:top]
 
 
 def money_flows(session: Session, network: Network, rings: list[Ring]) -> dict[str, Any]:

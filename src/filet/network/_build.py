@@ -8,12 +8,13 @@ an identity record without a person is its own person node (``record:<id>``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import delete, insert, select
+from sqlalchemy import String, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from filet.store.schema import (
@@ -165,6 +166,7 @@ def _load(session: Session, con: duckdb.DuckDBPyConnection) -> None:
                 BorderCrossing.vehicle,
                 BorderCrossing.companions_ref,
                 BorderCrossing.decision,
+                cast(BorderCrossing.reasons, String),
             ],
             [
                 "id",
@@ -175,6 +177,7 @@ def _load(session: Session, con: duckdb.DuckDBPyConnection) -> None:
                 "vehicle",
                 "companions",
                 "decision",
+                "reasons",
             ],
         ),
         "documents": (
@@ -202,6 +205,8 @@ def _load(session: Session, con: duckdb.DuckDBPyConnection) -> None:
     for name, (columns, names) in tables.items():
         table = _arrow(session, columns, names)
         if name == "intel":
+            con.register("src_described", _described(table))
+            con.execute("CREATE OR REPLACE TABLE described AS SELECT * FROM src_described")
             table = _intel_rows(table)
         con.register(f"src_{name}", table)
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM src_{name}")
@@ -264,6 +269,24 @@ def _intel_rows(table: pa.Table) -> pa.Table:
                         }
                     )
         elif item["kind"] == "debriefing":
+            # A witness names these people as acting together (never the witness: a migrant).
+            named = sorted(
+                {_named(str(x["name_as_known"])) for x in attrs.get("smugglers", [])} - {_named("")}
+                if all(isinstance(x, dict) for x in attrs.get("smugglers", []))
+                else set()
+            )
+            for i, first in enumerate(named):
+                for second in named[i + 1 :]:
+                    rows.append(
+                        base
+                        | {
+                            "edge": "named_together",
+                            "s_kind": "person",
+                            "s_key": first,
+                            "t_kind": "person",
+                            "t_key": second,
+                        }
+                    )
             for smuggler in attrs.get("smugglers", []):
                 name = smuggler.get("name_as_known")
                 if name and smuggler.get("phone"):
@@ -292,6 +315,20 @@ def _intel_rows(table: pa.Table) -> pa.Table:
         ]
     )
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _described(table: pa.Table) -> pa.Table:
+    """The roles debriefed migrants described for each named smuggler (lower-case words)."""
+    keys: list[str] = []
+    roles: list[str] = []
+    for item in table.to_pylist():
+        if item["kind"] != "debriefing":
+            continue
+        for smuggler in (item["attributes"] or {}).get("smugglers", []):
+            if isinstance(smuggler, dict) and smuggler.get("name_as_known"):
+                keys.append(_named(str(smuggler["name_as_known"])))
+                roles.append(str(smuggler.get("role_as_described") or "").lower())
+    return pa.table({"key": pa.array(keys, pa.string()), "role": pa.array(roles, pa.string())})
 
 
 def _named(name: str) -> str:
@@ -373,6 +410,26 @@ _EDGE_SQL: dict[str, str] = {
         FROM x JOIN x y ON x.flight_id = y.flight_id AND x.k < y.k
         JOIN linked l ON l.b1 = x.booking_id AND l.b2 = y.booking_id
         JOIN flights f ON f.id = x.flight_id""",
+    "escorted": f"""
+        WITH traces AS (
+            SELECT booking_id, kind || ':' || value AS t FROM contacts
+            UNION SELECT booking_id, 'card:' || coalesce(card_fingerprint, card_masked) FROM payments
+                WHERE coalesce(card_fingerprint, card_masked) IS NOT NULL
+            UNION SELECT booking_id, 'payer:' || upper(payer_name) FROM payments
+                WHERE payer_name IS NOT NULL),
+        linked AS (SELECT DISTINCT a.booking_id AS b1, c.booking_id AS b2
+                   FROM traces a JOIN traces c ON a.t = c.t AND a.booking_id <> c.booking_id),
+        x AS (SELECT a.flight_id, b.id AS booking_id, coalesce(b.one_way, false) AS one_way,
+                     {PERSON_KEY} AS k
+              FROM api a JOIN records r ON r.id = a.record_id
+              JOIN flights f ON f.id = a.flight_id
+              JOIN bookings b ON b.locator = a.locator AND b.carrier = f.carrier)
+        SELECT 'person', x.k, NULL, 'person', y.k, NULL, CAST(f.day AS TIMESTAMPTZ), 1.0,
+               'flight:' || f.id || ' bookings ' || x.booking_id || '/' || y.booking_id
+        FROM x JOIN x y ON x.flight_id = y.flight_id AND x.k <> y.k
+             AND NOT x.one_way AND y.one_way
+        JOIN linked l ON l.b1 = x.booking_id AND l.b2 = y.booking_id
+        JOIN flights f ON f.id = x.flight_id""",
     "crossed": f"""
         SELECT 'person', {PERSON_KEY}, coalesce(r.full_name, r.given_names || ' ' || r.surname),
                'crossing', c.key, c.key, c.seen_at, 1.0, 'border_crossing:' || c.id
@@ -415,6 +472,46 @@ _EDGE_SQL: dict[str, str] = {
 
 _COLUMNS = "s_kind, s_key, s_label, t_kind, t_key, t_label, seen_at, weight, prov"
 
+# Facts the ring scoring reads from nodes (risk-indicators.md): a booking's payment form (12),
+# one-way ticket (14), split PNR (19), payer not among its travellers (11), lead time (13); a
+# crossing's decision and reasons (a referral to protection marks a migrant, never a suspect);
+# a document's state and number (documents in series, 25).
+_FACTS_SQL: dict[str, str] = {
+    "booking": """
+        WITH names AS (
+            SELECT p.booking_id, list_sort(string_split(upper(trim(regexp_replace(
+                       coalesce(r.full_name, r.given_names || ' ' || r.surname), '\\s+', ' ', 'g'
+                   ))), ' ')) AS n
+            FROM pax p JOIN records r ON r.id = p.record_id),
+        payer AS (
+            SELECT booking_id, list_sort(string_split(upper(trim(regexp_replace(
+                       payer_name, '\\s+', ' ', 'g'))), ' ')) AS n
+            FROM payments WHERE payer_name IS NOT NULL),
+        outside AS (
+            SELECT booking_id FROM payer
+            EXCEPT SELECT payer.booking_id FROM payer JOIN names USING (booking_id, n)),
+        cash AS (SELECT DISTINCT booking_id FROM payments WHERE method = 'CA'),
+        dep AS (
+            SELECT b.id AS booking_id, min(f.day) AS first_day
+            FROM bookings b JOIN flights f ON f.carrier = b.carrier
+            JOIN api a ON a.flight_id = f.id AND a.locator = b.locator GROUP BY b.id),
+        size AS (SELECT booking_id, count(*) AS travellers FROM pax GROUP BY booking_id)
+        SELECT b.carrier || ':' || b.locator AS key,
+               cash.booking_id IS NOT NULL AS cash,
+               coalesce(b.one_way, false) AS one_way,
+               b.split_from IS NOT NULL AS split,
+               outside.booking_id IS NOT NULL AS payer_not_travelling,
+               date_diff('day', CAST(b.created_on AS DATE), CAST(dep.first_day AS DATE))
+                   AS lead_days,
+               coalesce(size.travellers, 0) AS travellers
+        FROM bookings b LEFT JOIN cash ON cash.booking_id = b.id
+        LEFT JOIN outside ON outside.booking_id = b.id
+        LEFT JOIN size ON size.booking_id = b.id
+        LEFT JOIN dep ON dep.booking_id = b.id""",
+    "crossing": """
+        SELECT key, decision, reasons FROM crossings""",
+}
+
 
 def compute_network(session: Session) -> tuple[pa.Table, pa.Table]:
     """Nodes (kind, key, label) and edges (kind, s_kind, s_key, t_kind, t_key, first_seen,
@@ -431,6 +528,25 @@ def compute_network(session: Session) -> tuple[pa.Table, pa.Table]:
                'intelligence:' || reference || ' ' || grade FROM intel"""
     )
     con.execute("CREATE TABLE raw AS " + " UNION ALL ".join(parts))
+    # A person named in a payment or intelligence item whose full name (two words or more, in
+    # any order) is the name of exactly one travelling person: a hypothesis of identity, kept
+    # as a weak, explained edge for the analyst to confirm or reject.
+    con.execute(
+        """
+        INSERT INTO raw
+        WITH named AS (
+            SELECT DISTINCT key, list_sort(string_split(substr(key, 7), ' ')) AS n
+            FROM (SELECT s_key AS key FROM raw WHERE s_key LIKE 'named:%'
+                  UNION SELECT t_key FROM raw WHERE t_key LIKE 'named:%')),
+        people AS (
+            SELECT DISTINCT s_key AS key, list_sort(string_split(upper(trim(regexp_replace(
+                       s_label, '\\s+', ' ', 'g'))), ' ')) AS n
+            FROM raw WHERE s_kind = 'person' AND s_key NOT LIKE 'named:%' AND s_label IS NOT NULL),
+        unique_people AS (SELECT n, min(key) AS key FROM people GROUP BY n HAVING count(*) = 1)
+        SELECT 'named_as', 'person', named.key, NULL, 'person', p.key, NULL, NULL, 0.5,
+               'name:' || substr(named.key, 7)
+        FROM named JOIN unique_people p USING (n) WHERE len(named.n) >= 2"""
+    )
     edges = con.sql(
         """
         SELECT kind, s_kind, s_key, t_kind, t_key, min(seen_at) AS first_seen, max(seen_at) AS last_seen,
@@ -448,6 +564,20 @@ def compute_network(session: Session) -> tuple[pa.Table, pa.Table]:
         FROM labels l LEFT JOIN persons p
              ON l.kind = 'person' AND l.key = 'person:' || p.id
         GROUP BY l.kind, l.key ORDER BY l.kind, l.key"""
+    ).to_arrow_table()
+    con.register("node_table", nodes)
+    facts = (
+        "SELECT 'booking' AS kind, key, to_json(struct_pack(cash, one_way, split, "
+        f"payer_not_travelling, lead_days, travellers)) AS facts FROM ({_FACTS_SQL['booking']})"
+        " UNION ALL SELECT 'crossing', key, to_json(struct_pack(decision, "
+        f"reasons := TRY_CAST(reasons AS JSON))) FROM ({_FACTS_SQL['crossing']})"
+        " UNION ALL SELECT 'person', key, to_json(struct_pack(described := list(DISTINCT role)))"
+        " FROM described WHERE role <> '' GROUP BY key"
+    )
+    nodes = con.sql(
+        f"""SELECT n.*, f.facts FROM node_table n
+            LEFT JOIN ({facts}) f ON f.kind = n.kind AND f.key = n.key
+            ORDER BY n.kind, n.key"""
     ).to_arrow_table()
     return nodes, edges
 
@@ -471,11 +601,18 @@ def build_network(session: Session) -> BuildSummary:
             "kind": kind,
             "key": key,
             "label": str(node["label"])[:300],
-            "attributes": {"category": node["category"]} if node["category"] else {},
+            "attributes": _attributes(node),
         }
         for (kind, key), node in wanted.items()
         if (kind, key) not in existing
     ]
+    changed = [
+        {"id": existing[pair], "attributes": _attributes(node)}
+        for pair, node in wanted.items()
+        if pair in existing and node["facts"] is not None
+    ]
+    for start in range(0, len(changed), 5000):
+        session.execute(update(NetworkNode), changed[start : start + 5000])
     session.execute(delete(NetworkEdge))
     gone = [node_id for pair, node_id in existing.items() if pair not in wanted]
     for start in range(0, len(gone), 500):
@@ -511,6 +648,13 @@ def build_network(session: Session) -> BuildSummary:
     for row in rows:
         count_edges[row["kind"]] = count_edges.get(row["kind"], 0) + 1
     return BuildSummary(nodes=count_nodes, edges=count_edges)
+
+
+def _attributes(node: dict[str, Any]) -> dict[str, Any]:
+    attributes: dict[str, Any] = json.loads(node["facts"]) if node.get("facts") else {}
+    if node.get("category"):
+        attributes["category"] = node["category"]
+    return attributes
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -1,9 +1,11 @@
 """Acceptance in a real browser: an investigator opens a case from a stored ring, sees smuggled
-migrants only as witnesses (the form refuses to make one a suspect), adds a note and a graded
-intelligence item, and exports the case file; the auditor finds the export in the audit log."""
+migrants only as witnesses (the form refuses to make one a suspect), adds a note, a graded
+intelligence item and a debriefing (refused without consent), and exports the case file; the
+auditor finds the export in the audit log."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,14 +13,14 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Page, expect
 
-from filet.network import analyse_network, build_network, store_rings
-from filet.security import create_user
+from filet.network import analyse_network, build_network, import_intelligence, store_rings
+from filet.security import SYSTEM, create_user
 from filet.settings import Settings
 from filet.store import make_engine, session_factory, transaction, upgrade
 from filet.store.schema import IdentityRecord, Person
 from filet.web import create_app
 from tests.browser import LiveServer, login, serve
-from tests.network.conftest import make_world
+from tests.network.conftest import INTELLIGENCE, make_world
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -33,6 +35,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer,
         for role in ("investigator", "auditor"):
             create_user(session, role, role, PASSWORD, role.title())
         world = make_world(session)
+        intelligence = folder / "intelligence.jsonl"
+        intelligence.write_text(
+            "".join(json.dumps(i) + "\n" for i in INTELLIGENCE), encoding="utf-8"
+        )
+        import_intelligence(session, intelligence, SYSTEM)
         escort = Person(key="PESC", label="Escort Rahimi")
         session.add(escort)
         session.flush()
@@ -88,6 +95,24 @@ def test_investigator_opens_a_case_adds_a_note_and_an_item_and_exports_it(
     items = page.get_by_test_id("items")
     expect(items).to_contain_text("B2")
     expect(items).to_contain_text("met the payer")
+
+    # a debriefing for the case: refused without consent, then recorded as a graded item
+    page.get_by_role("link", name="Record a migrant's debriefing for this case").click()
+    page.get_by_label("I am trained to debrief migrants").check()
+    page.get_by_label("Smuggler 1: name as known").fill("Jamal")
+    page.get_by_label("Smuggler 1: phone").fill("+93 700 000 001")
+    page.get_by_label("Smuggler 1: role").fill("found us and took the first payment")
+    page.get_by_role("button", name="Record debriefing").click()
+    expect(page.get_by_test_id("case-error")).to_contain_text("consent")
+    page.get_by_label("The migrant agreed to be debriefed").check()
+    page.get_by_label("I am trained to debrief migrants").check()
+    page.get_by_label("Smuggler 1: name as known").fill("Jamal")
+    page.get_by_label("Smuggler 1: phone").fill("+93 700 000 001")
+    page.get_by_label("Place of the debriefing").fill("Frankfurt airport")
+    page.get_by_role("button", name="Record debriefing").click()
+    expect(page.get_by_test_id("case-message")).to_have_text("debriefing recorded")
+    expect(items).to_contain_text("debriefing")
+    expect(items).to_contain_text("+93700000001")
 
     with page.expect_download() as download:
         page.get_by_test_id("export-pdf").click()

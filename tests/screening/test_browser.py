@@ -57,3 +57,40 @@ def test_an_analyst_reviews_a_hit_side_by_side(live: LiveServer, page: Page) -> 
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_role("status")).to_contain_text("dismiss")
     expect(page.get_by_role("table")).to_contain_text("No open hits.")
+
+
+UPLOAD = """id,name,aliases,birth_date,nationality,sex,document_number,list,reason
+R1,Abdelrahman Yousef,عبد الرحمن يوسف,1984,SDN,M,P1234567,regional,smuggling organiser
+R2,Tesfaye Gebremedhin,ተስፋዬ ገብረመድህን,1979-05-02,ERI,M,,regional,facilitator
+"""
+
+
+def test_an_analyst_imports_searches_and_deactivates_a_watchlist(
+    live: LiveServer, page: Page
+) -> None:
+    login(page, live.url, "analyst", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Watchlists").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Watchlists")
+    page.get_by_label("File", exact=True).set_input_files(
+        {"name": "regional.csv", "mimeType": "text/csv", "buffer": UPLOAD.encode()}
+    )
+    page.get_by_label("Source", exact=True).fill("regional centre")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status")).to_contain_text("regional: 2 added")
+    lists = page.get_by_role("table")
+    row = lists.get_by_role("row").filter(has_text="regional centre")
+    expect(row).to_contain_text("2")
+    expect(row).to_contain_text("active")
+    row.get_by_role("link", name="regional").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("regional")
+    page.get_by_label("Search names, aliases, entry ids and document numbers").fill("ተስፋዬ")
+    page.get_by_role("button", name="Search", exact=True).click()
+    entries = page.get_by_role("table")
+    expect(entries).to_contain_text("Tesfaye Gebremedhin")
+    expect(entries).not_to_contain_text("Abdelrahman")
+    page.get_by_role("link", name="All watchlists").click()
+    page.get_by_role("button", name="Deactivate regional").click()
+    expect(page.get_by_role("status")).to_contain_text("regional: deactivated")
+    row = page.get_by_role("table").get_by_role("row").filter(has_text="regional centre")
+    expect(row).to_contain_text("inactive")
+    expect(row.get_by_role("button")).to_have_count(0)

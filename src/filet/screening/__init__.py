@@ -10,7 +10,8 @@
   :class:`ScreeningSettings` (bands from ``FILET_SCREENING_*_THRESHOLD``).
 - Store: :func:`load_index` (active lists), :func:`screen_traveller`,
   :func:`screen_identity_records`, :func:`screen_flight`, :func:`screen_new_records` (after
-  ingestion), :func:`review_hit`, :func:`hit_view`, :func:`open_hits`, :func:`list_watchlists`.
+  ingestion), :func:`review_hit`, :func:`hit_view`, :func:`open_hits`, :func:`list_watchlists`,
+  :func:`watchlist_entries` (view and search a list), :func:`deactivate_watchlist`.
 
 See ``docs/screening.md``.
 """
@@ -33,6 +34,7 @@ from filet.screening._store import (
     ImportSummary,
     RaisedHit,
     WatchlistInfo,
+    deactivate_watchlist,
     has_active_watchlist,
     hit_view,
     import_watchlist,
@@ -44,6 +46,7 @@ from filet.screening._store import (
     screen_flight,
     screen_identity_records,
     screen_new_records,
+    watchlist_entries,
 )
 
 __all__ = [
@@ -58,6 +61,7 @@ __all__ = [
     "WatchlistFormat",
     "WatchlistIndex",
     "WatchlistInfo",
+    "deactivate_watchlist",
     "has_active_watchlist",
     "hit_view",
     "import_watchlist",
@@ -72,6 +76,7 @@ __all__ = [
     "screen_identity_records",
     "screen_new_records",
     "screen_traveller",
+    "watchlist_entries",
 ]
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from filet.errors import ConflictError, InputError, NotFoundError, Place
@@ -172,6 +173,82 @@ def list_watchlists(session: Session, today: dt.date | None = None) -> list[Watc
             )
         )
     return out
+
+
+def _watchlist(session: Session, list_name: str) -> Watchlist:
+    found = session.execute(
+        select(Watchlist).where(Watchlist.name == list_name)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(f"no watchlist named {list_name!r}", Place(field="list"))
+    return found
+
+
+def watchlist_entries(
+    session: Session, list_name: str, query: str = "", limit: int = 200
+) -> tuple[WatchlistInfo, list[ListedPerson], int]:
+    """A watchlist, its entries whose name, alias, entry id or document number contain
+    ``query`` (case-insensitive; all entries when empty), at most ``limit`` of them, and how
+    many entries match in all."""
+    watchlist = _watchlist(session, list_name)
+    info = next(w for w in list_watchlists(session) if w.name == watchlist.name)
+    condition: Any = WatchlistEntry.watchlist_id == watchlist.id
+    text = query.strip()
+    if text:
+
+        def like(value: str) -> str:
+            escaped = value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+            return f"%{escaped}%"
+
+        aliases = cast(WatchlistEntry.aliases, String)
+        condition = and_(
+            condition,
+            or_(
+                WatchlistEntry.name.ilike(like(text), escape="!"),
+                aliases.ilike(like(text), escape="!"),
+                # Aliases are stored as JSON, where other scripts may be written \uXXXX.
+                aliases.ilike(like(json.dumps(text)[1:-1]), escape="!"),
+                WatchlistEntry.entry_key.ilike(like(text), escape="!"),
+                WatchlistEntry.document_number.ilike(like(text), escape="!"),
+            ),
+        )
+    total = int(
+        session.execute(select(func.count(WatchlistEntry.id)).where(condition)).scalar_one()
+    )
+    rows = session.execute(
+        select(WatchlistEntry).where(condition).order_by(WatchlistEntry.entry_key).limit(limit)
+    ).scalars()
+    return info, [entry_person(row, watchlist.name) for row in rows], total
+
+
+def deactivate_watchlist(
+    session: Session, list_name: str, actor: Actor = SYSTEM, today: dt.date | None = None
+) -> WatchlistInfo:
+    """Stop screening against a list from today: its validity ends yesterday (entries and hits
+    are kept; re-importing with a later ``valid_to`` reactivates it)."""
+    day = today or dt.date.today()
+    watchlist = _watchlist(session, list_name)
+    previous = watchlist.valid_to
+    end = day - dt.timedelta(days=1)
+    if previous is not None and previous <= end:
+        raise ConflictError(
+            f"watchlist {list_name!r} is already inactive (valid to {previous})",
+            Place(field="list"),
+        )
+    if watchlist.valid_from is not None and watchlist.valid_from > end:
+        watchlist.valid_from = end
+    watchlist.valid_to = end
+    session.flush()
+    record(
+        session,
+        actor,
+        "update",
+        "watchlist",
+        [watchlist.id],
+        {"list": list_name, "deactivated": True, "valid_to": [str(previous), str(end)]},
+    )
+    _INDEXES.clear()
+    return next(w for w in list_watchlists(session, day) if w.name == list_name)
 
 
 def has_active_watchlist(session: Session, today: dt.date | None = None) -> bool:

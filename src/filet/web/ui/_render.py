@@ -38,6 +38,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("/protection/dashboard", N_("Protection dashboard"), "protection:read"),
     NavItem("/protection/providers", N_("Service providers"), "protection:read"),
     NavItem("/screening/hits", N_("Screening hits"), "hits:review"),
+    NavItem("/screening/watchlists", N_("Watchlists"), "watchlists:manage"),
     NavItem("/persons", N_("Persons"), "persons:read"),
     NavItem("/cases", N_("Investigation cases"), "cases:manage"),
     NavItem("/intelligence/debriefing", N_("Debriefing"), "intelligence:write"),

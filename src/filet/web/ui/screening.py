@@ -1,19 +1,32 @@
 """Screening screens: the open hits, and one hit with the traveller and the listed person side by
-side (matched name parts highlighted, original script and Latin reading), with the review form."""
+side (matched name parts highlighted, original script and Latin reading), with the review form;
+watchlist management (lists with source, validity and entry counts; import a file from the
+browser; view and search a list's entries; deactivate a list)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request, status
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from filet.errors import FiletError
 from filet.names import transliterate
-from filet.screening import hit_view, open_hits, review_hit
+from filet.screening import (
+    WatchlistFormat,
+    deactivate_watchlist,
+    hit_view,
+    import_watchlist,
+    list_watchlists,
+    open_hits,
+    read_watchlist,
+    review_hit,
+    watchlist_entries,
+)
 from filet.web.deps import Principal, db_session, require
 from filet.web.ui._render import render
 
@@ -120,3 +133,111 @@ def hit_review(
         f"/screening/hits?message={quote(f'hit {hit_id}: {decision}')}",
         status_code=status.HTTP_303_SEE_OTHER,
     )
+
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+FORMATS: dict[str, WatchlistFormat] = {"csv": "csv", "ftm": "ftm", "interpol": "interpol"}
+
+
+def _back(path: str, message: str) -> Response:
+    return RedirectResponse(
+        f"{path}?message={quote(message)}", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.get("/screening/watchlists", response_class=HTMLResponse)
+def watchlists_page(
+    request: Request,
+    message: str | None = None,
+    principal: Principal = Depends(require("watchlists:manage")),
+    session: Session = Depends(db_session),
+) -> Response:
+    return render(
+        request,
+        "screening/watchlists.html",
+        principal,
+        watchlists=list_watchlists(session),
+        formats=FORMATS,
+        message=message,
+    )
+
+
+@router.post("/screening/watchlists/import")
+async def watchlist_upload(
+    file: UploadFile = File(...),
+    format: str = Form(default=""),
+    list_name: str = Form(default=""),
+    source: str = Form(default=""),
+    valid_from: str = Form(default=""),
+    valid_to: str = Form(default=""),
+    principal: Principal = Depends(require("watchlists:manage")),
+    session: Session = Depends(db_session),
+) -> Response:
+    body = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(body) > MAX_UPLOAD_BYTES:
+        return _back("/screening/watchlists", "the file is larger than 200 MB")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _back("/screening/watchlists", f"{file.filename}: the file is not UTF-8")
+    try:
+        start = dt.date.fromisoformat(valid_from) if valid_from else None
+        end = dt.date.fromisoformat(valid_to) if valid_to else None
+    except ValueError:
+        return _back("/screening/watchlists", "validity dates must be written YYYY-MM-DD")
+    chosen = FORMATS.get(format)
+    try:
+        entries = read_watchlist(text, file.filename or "upload", chosen, list_name or None)
+        summary = import_watchlist(
+            session, entries, principal.actor, source=source, valid_from=start, valid_to=end
+        )
+    except FiletError as error:
+        session.rollback()
+        return _back("/screening/watchlists", str(error))
+    session.commit()
+    done = "; ".join(
+        f"{name}: {counts['added']} added, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged"
+        for name, counts in summary.lists.items()
+    )
+    return _back("/screening/watchlists", f"{file.filename}: {done or 'no entries'}")
+
+
+@router.get("/screening/watchlists/{list_name}", response_class=HTMLResponse)
+def watchlist_page(
+    list_name: str,
+    request: Request,
+    q: str = "",
+    message: str | None = None,
+    principal: Principal = Depends(require("watchlists:manage")),
+    session: Session = Depends(db_session),
+) -> Response:
+    try:
+        info, entries, total = watchlist_entries(session, list_name, q)
+    except FiletError as error:
+        return render(request, "error.html", principal, status_code=404, message=str(error))
+    return render(
+        request,
+        "screening/watchlist.html",
+        principal,
+        watchlist=info,
+        entries=entries,
+        total=total,
+        q=q,
+        message=message,
+    )
+
+
+@router.post("/screening/watchlists/{list_name}/deactivate")
+def watchlist_deactivate(
+    list_name: str,
+    principal: Principal = Depends(require("watchlists:manage")),
+    session: Session = Depends(db_session),
+) -> Response:
+    try:
+        info = deactivate_watchlist(session, list_name, principal.actor)
+    except FiletError as error:
+        session.rollback()
+        return _back("/screening/watchlists", str(error))
+    session.commit()
+    return _back("/screening/watchlists", f"{info.name}: deactivated (valid to {info.valid_to})")

@@ -431,3 +431,30 @@ def ring_map(session: Session, network: Network) -> dict[str, Any]:
         ],
         "unplaced": sorted(codes - set(points)),
     }
+
+
+def member_roles(
+    session: Session, keys: Iterable[str], reference: str | None = None
+) -> dict[tuple[str, str], str | None]:
+    """The roles stored rings give these node keys: in the ring ``reference`` if given, else in
+    any active ring. Where rings disagree, smuggled migrant wins: a person one ring moved is not
+    shown as a suspect on the strength of another."""
+    wanted = sorted(set(keys))
+    roles: dict[tuple[str, str], str | None] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = (
+            select(NetworkRingMember.node_kind, NetworkRingMember.node_key, NetworkRingMember.role)
+            .join(NetworkRing, NetworkRing.id == NetworkRingMember.ring_id)
+            .where(
+                NetworkRingMember.node_key.in_(wanted[start : start + _CHUNK]),
+                NetworkRingMember.role.is_not(None),
+            )
+        )
+        if reference is not None:
+            query = query.where(NetworkRing.reference == reference)
+        else:
+            query = query.where(NetworkRing.status == "active")
+        for kind, key, role in session.execute(query):
+            if roles.get((kind, key)) != SMUGGLED_MIGRANT:
+                roles[(kind, key)] = role
+    return roles

@@ -35,6 +35,7 @@ from filet.web.deps import LoginRequired, principal_if_logged_in
 from filet.web.ui import border as border_ui
 from filet.web.ui import cases as cases_ui
 from filet.web.ui import identity as identity_ui
+from filet.web.ui import network as network_ui
 from filet.web.ui import pages
 from filet.web.ui import passenger as passenger_ui
 from filet.web.ui import protection as protection_ui
@@ -67,6 +68,7 @@ UI_ROUTERS = [
     research_ui.router,
     screening_ui.router,
     border_ui.router,
+    network_ui.router,
     cases_ui.router,
 ]
 

@@ -40,6 +40,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("/screening/hits", N_("Screening hits"), "hits:review"),
     NavItem("/screening/watchlists", N_("Watchlists"), "watchlists:manage"),
     NavItem("/persons", N_("Persons"), "persons:read"),
+    NavItem("/network", N_("Rings"), "network:read"),
     NavItem("/cases", N_("Investigation cases"), "cases:manage"),
     NavItem("/intelligence/debriefing", N_("Debriefing"), "intelligence:write"),
     NavItem("/research", N_("Research"), "stats:read"),

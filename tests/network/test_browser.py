@@ -1,0 +1,128 @@
+"""Acceptance in a real browser: an analyst opens the ring list, opens a ring's link chart, expands
+a flight to see who else was on it (the chart grows), reads why a link exists, and filters an edge
+type out (the chart shrinks). The ring's smuggled migrants are never listed as suspects."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from filet.network import analyse_network, build_network, import_intelligence, store_rings
+from filet.security import SYSTEM, create_user
+from filet.settings import Settings
+from filet.store import make_engine, session_factory, transaction, upgrade
+from filet.web import create_app
+from tests.browser import LiveServer, login, serve
+from tests.network.conftest import INTELLIGENCE, make_world
+from tests.web.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = os.environ.get("FILET_TEST_SCREENSHOT", "")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder: Path = tmp_path_factory.mktemp("network-browser")
+    engine = make_engine(f"sqlite:///{folder / 'filet.db'}")
+    upgrade(engine)
+    items = folder / "intelligence.jsonl"
+    items.write_text("".join(json.dumps(i) + "\n" for i in INTELLIGENCE), encoding="utf-8")
+    with transaction(session_factory(engine)) as session:
+        create_user(session, "analyst", "analyst", PASSWORD, "Analyst")
+        make_world(session)
+        import_intelligence(session, items, SYSTEM)
+        build_network(session)
+        store_rings(session, analyse_network(session))
+    settings = Settings(data_dir=folder, secret_key="browser-test-" + "n" * 40)
+    yield from serve(create_app(settings, engine))
+
+
+def _counts(page: Page) -> tuple[int, int]:
+    status = page.get_by_test_id("chart-status")
+    return int(status.get_attribute("data-nodes") or 0), int(
+        status.get_attribute("data-edges") or 0
+    )
+
+
+def _click_element(page: Page, group: str, kind: str, key_end: str = "") -> None:
+    """Click, with the mouse, the first chart node or edge of ``kind`` (node key ending so)."""
+    chart = page.get_by_test_id("link-chart")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    where = page.evaluate(
+        """([group, kind, keyEnd]) => {
+            const cy = document.getElementById("link-chart")._cyreg.cy;
+            const all = group === "node" ? cy.nodes() : cy.edges();
+            const chosen = all.filter((e) => e.data("kind") === kind
+                && String(e.data("key") || "").endsWith(keyEnd));
+            if (group === "node") {
+                const p = chosen[0].renderedPosition();
+                return [p.x, p.y];
+            }
+            // The edge whose midpoint lies farthest from any node, so the click hits the edge.
+            let best = null, room = -1;
+            chosen.forEach((edge) => {
+                const m = edge.renderedMidpoint();
+                const near = Math.min(...cy.nodes().map((n) => {
+                    const p = n.renderedPosition();
+                    return Math.hypot(p.x - m.x, p.y - m.y);
+                }));
+                if (near > room) { room = near; best = m; }
+            });
+            return [best.x, best.y];
+        }""",
+        [group, kind, key_end],
+    )
+    page.mouse.click(box["x"] + where[0], box["y"] + where[1])
+
+
+def test_analyst_expands_and_filters_a_ring_chart(live: LiveServer, page: Page) -> None:
+    login(page, live.url, "analyst", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Rings").click()
+    rings = page.get_by_test_id("rings")
+    expect(rings).to_contain_text("RING-000001")
+    rings.get_by_role("link", name="RING-000001").click()
+    expect(page.get_by_role("heading", name="Ring RING-000001")).to_be_visible()
+    expect(page.get_by_test_id("suspects")).to_contain_text("escort")
+    expect(page.get_by_test_id("suspects")).not_to_contain_text("Migrant")
+    expect(page.get_by_test_id("link-chart")).to_have_attribute("data-ready", "true")
+    nodes, edges = _counts(page)
+    assert nodes > 5 and edges > 5
+
+    # The flight of 6 March also carried a family on its own booking: expanding it adds them.
+    _click_element(page, "node", "trip", "2026-03-06")
+    expect(page.get_by_test_id("chart-detail")).to_contain_text("QR1285")
+    page.wait_for_function(
+        f"() => Number(document.getElementById('chart-status').dataset.nodes) > {nodes}"
+    )
+    grown, grown_edges = _counts(page)
+    assert grown >= nodes + 3 and grown_edges > edges
+
+    # Why does a link exist: its kind, dates and the records it comes from.
+    _click_element(page, "edge", "paid_with")
+    detail = page.get_by_test_id("chart-detail")
+    expect(detail).to_contain_text("paid with card")
+    expect(detail).to_contain_text("pnr_payment:")
+
+    # Filter out one edge type: its links leave the chart, and so do nodes only they tied.
+    page.get_by_label("travelled on flight").uncheck()
+    page.wait_for_function(
+        f"() => Number(document.getElementById('chart-status').dataset.edges) < {grown_edges}"
+    )
+    filtered_nodes, filtered_edges = _counts(page)
+    assert filtered_edges < grown_edges and filtered_nodes < grown
+    page.get_by_label("travelled on flight").check()
+    page.wait_for_function(
+        f"() => Number(document.getElementById('chart-status').dataset.edges) == {grown_edges}"
+    )
+
+    expect(page.get_by_role("button", name="Export PNG")).to_be_visible()
+    expect(page.get_by_test_id("ring-map")).to_be_visible()
+    if SCREENSHOTS:
+        page.screenshot(path=SCREENSHOTS, full_page=True)

@@ -269,3 +269,20 @@ def test_co_travellers_with_the_same_name_stay_two_people(resolver: IdentityReso
     clusters = resolver.resolve(frame, travelled_with=together).clustering.clusters()
     assert len(clusters) == 2
     assert ["a1", "a2"] not in clusters.values()
+
+
+def test_a_run_without_explanations_gives_the_same_persons(resolver: IdentityResolver) -> None:
+    frame = records(
+        {"record_id": "c1", "given_names": "Tesfaye", "surname": "Gebremedhin", "sex": "M"},
+        {"record_id": "c2", "full_name": "ተስፋዬ ገብረመድህን", "birth_date": "1992-06-14"},
+        {"record_id": "c3", "full_name": "Tesfaye Gebremedhin", "birth_date": "1992-06-14"},
+        {"record_id": "c4", "full_name": "Selam Tekle", "birth_date": "1992-06-14"},
+    )
+    plain = IdentityResolver(settings=resolver.settings, threshold=0.95, explain=False)
+    explained, unexplained = resolver.resolve(frame), plain.resolve(frame)
+    assert unexplained.clustering.clusters() == explained.clustering.clusters()
+    assert {(p.record_a, p.record_b) for p in unexplained.links} == {
+        (p.record_a, p.record_b) for p in explained.links if p.match_probability >= 0.95
+    }
+    with pytest.raises(ValueError, match="without its explanation"):
+        _ = unexplained.links[0].explanation

@@ -79,17 +79,16 @@ def _shown(row: dict[str, Any], columns: tuple[str, ...], side: str) -> str | No
     return " ".join(texts) or None
 
 
-def explain_row(row: dict[str, Any], comparisons: Any, parameters: ModelParameters) -> Explanation:
-    """The waterfall of one row of Splink predictions (``retain_intermediate_calculation``)."""
+def explain_row(
+    row: dict[str, Any], labels: dict[str, dict[int, str]], parameters: ModelParameters
+) -> Explanation:
+    """The waterfall of one row of Splink predictions (``retain_intermediate_calculation``);
+    ``labels`` gives each comparison's level label by comparison vector value."""
     prior = parameters.probability_two_random_records_match
     evidence = []
-    for comparison in comparisons:
-        name = comparison.output_column_name
+    for name, levels in labels.items():
         gamma = row.get(f"gamma_{name}")
-        label = "?"
-        for level in comparison.comparison_levels:
-            if gamma is not None and level.comparison_vector_value == int(gamma):
-                label = level.label_for_charts
+        label = "?" if gamma is None or gamma != gamma else levels.get(int(gamma), "?")
         columns = SHOWN_COLUMNS.get(name, ())
         evidence.append(
             Evidence(

@@ -256,82 +256,126 @@ def _fingerprints(records: pd.DataFrame, rare_name_bits: float) -> pd.Series:
     return (hashed.astype("uint64") ^ salt).astype("string")
 
 
+def _text(records: pd.DataFrame, column: str) -> pd.Series:
+    """A field as cleaned text (NFKC, stripped), missing and empty values as NA."""
+    if column not in records.columns:
+        return pd.Series(pd.NA, index=records.index, dtype="string")
+    values = records[column].astype("string").str.normalize("NFKC").str.strip()
+    return values.mask(_true(values == ""))
+
+
+def _true(condition: pd.Series) -> pd.Series:
+    """A condition with missing values read as false, as plain booleans."""
+    return condition.fillna(False).astype(bool)
+
+
+def _birth_columns(records: pd.DataFrame) -> pd.DataFrame:
+    """Year, month, day (``None`` when unknown), text and conventional flag, as
+    :func:`parse_birth_date` reads them, for a whole column at once."""
+    parts = _text(records, "birth_date").str.extract(_DATE)
+    year, month, day = parts[0], parts[1], parts[2]
+    month = month.where(_true(month.str.isdigit()) & _true(month != "00"))
+    day = day.where(_true(day.str.isdigit()) & _true(day != "00") & month.notna())
+    text = year.str.cat(month, sep="-", na_rep="").str.cat(day, sep="-", na_rep="")
+    text = text.str.rstrip("-").where(year.notna())
+    conventional = pd.Series(False, index=records.index)
+    for conventional_month, conventional_day in _CONVENTIONAL_DAYS:
+        conventional |= _true(month == conventional_month) & _true(day == conventional_day)
+    return pd.DataFrame(
+        {
+            "birth_date": text,
+            "birth_year": year,
+            "birth_month": month,
+            "birth_day": day,
+            "birth_conventional": conventional.astype(int),
+        },
+        index=records.index,
+    )
+
+
+def _document_column(records: pd.DataFrame) -> pd.Series:
+    number = _text(records, "document_number").str.upper().str.replace(_NOT_ALNUM, "", regex=True)
+    return number.mask(_true(number == ""))
+
+
 def _features_of(records: pd.DataFrame, rare_name_bits: float) -> pd.DataFrame:
-    rows: list[dict[str, object]] = []
-    name_cache: dict[tuple[str | None, str | None, str | None], NameFeatures] = {}
-    for record in records.to_dict("records"):
-        key = (
-            _clean(record.get("given_names")),
-            _clean(record.get("surname")),
-            _clean(record.get("full_name")),
+    """The feature columns of ``records``: names analysed once per distinct name, the other
+    fields normalised a column at a time (the same rules as the per-value helpers above)."""
+    names = pd.DataFrame(
+        {
+            "given": _text(records, "given_names"),
+            "family": _text(records, "surname"),
+            "full": _text(records, "full_name"),
+        },
+        index=records.index,
+    )
+    keys = list(names.itertuples(index=False, name=None))
+    analysed: dict[tuple[object, object, object], NameFeatures] = {}
+    for key in set(keys):
+        given, family, full = (None if pd.isna(value) else str(value) for value in key)
+        record = {"given_names": given, "surname": family, "full_name": full}
+        found = _analyse_record(record)
+        analysed[key] = (
+            name_features(found, rare_name_bits)
+            if found is not None
+            else NameFeatures(None, None, (), 0, None)
         )
-        features = name_cache.get(key)
-        if features is None:
-            analysed = _analyse_record(record)
-            features = (
-                name_features(analysed, rare_name_bits)
-                if analysed is not None
-                else NameFeatures(None, None, (), 0, None)
-            )
-            name_cache[key] = features
-        born = parse_birth_date(_clean(record.get("birth_date")))
-        document = _document(_clean(record.get("document_number")))
-        email = (_clean(record.get("email")) or "").lower() or None
-        rows.append(
-            {
-                "unique_id": str(record["record_id"]),
-                "name_latin": features.latin,
-                "name_canon": features.canon,
-                "name_tokens": list(features.tokens) if features.tokens else None,
-                "name_rare": features.rare,
-                "name_script": features.script,
-                "birth_date": born.text,
-                "birth_year": born.year,
-                "birth_month": born.month,
-                "birth_day": born.day,
-                "birth_conventional": int(born.conventional),
-                "sex": (_clean(record.get("sex")) or "").upper()[:1] or None,
-                "nationality": (_clean(record.get("nationality")) or "").upper() or None,
-                "document_number": document,
-                "document_country": (_clean(record.get("document_country")) or "").upper() or None,
-                "phone": _phone(_clean(record.get("phone"))),
-                "email": email,
-                "email_user": email.split("@", 1)[0] if email and "@" in email else None,
-                "address": _address(_clean(record.get("address"))),
-                "first_token": features.tokens[0] if features.tokens else None,
-                "last_token": features.tokens[-1] if len(features.tokens) > 1 else None,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
+    features = [analysed[key] for key in keys]
+    email = _text(records, "email").str.lower()
+    phone = _text(records, "phone").str.replace(_NOT_DIGIT, "", regex=True)
+    address = (
+        _text(records, "address")
+        .str.lower()
+        .str.replace(r"[^\w ]", " ", regex=True)
+        .str.replace(_SPACES, " ", regex=True)
+        .str.strip()
+    )
+    frame = pd.DataFrame(
+        {
+            "unique_id": records["record_id"].astype(str).to_numpy(),
+            "name_latin": [item.latin for item in features],
+            "name_canon": [item.canon for item in features],
+            "name_tokens": [list(item.tokens) if item.tokens else None for item in features],
+            "name_rare": [item.rare for item in features],
+            "name_script": [item.script for item in features],
+        }
+    )
+    born = _birth_columns(records).reset_index(drop=True)
+    for column in born.columns:
+        frame[column] = born[column]
+    columns = {
+        "sex": _text(records, "sex").str.upper().str[:1],
+        "nationality": _text(records, "nationality").str.upper(),
+        "document_number": _document_column(records),
+        "document_country": _text(records, "document_country").str.upper(),
+        "phone": phone.str[-9:].where(_true(phone.str.len() >= 6)),
+        "email": email,
+        "email_user": email.str.split("@", n=1).str[0].where(_true(email.str.contains("@"))),
+        "address": address.mask(_true(address == "")),
+    }
+    for column, values in columns.items():
+        frame[column] = values.reset_index(drop=True)
+    frame["first_token"] = [item.tokens[0] if item.tokens else None for item in features]
+    frame["last_token"] = [item.tokens[-1] if len(item.tokens) > 1 else None for item in features]
+    frame = frame[list(FEATURE_COLUMNS)].astype(object)
+    return frame.where(frame.notna(), None)
 
 
 def fact_columns(records: pd.DataFrame) -> pd.DataFrame:
     """The document and birth-date columns of ``records`` as :func:`prepare_records` computes
     them, without analysing names (for re-clustering a few records from their stored links)."""
-    rows = []
-    for record in records.to_dict("records"):
-        born = parse_birth_date(_clean(record.get("birth_date")))
-        rows.append(
-            {
-                "unique_id": str(record["record_id"]),
-                "document_number": _document(_clean(record.get("document_number"))),
-                "document_country": (_clean(record.get("document_country")) or "").upper() or None,
-                "birth_date": born.text,
-                "birth_day": born.day,
-                "birth_conventional": int(born.conventional),
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "unique_id",
-            "document_number",
-            "document_country",
-            "birth_date",
-            "birth_day",
-            "birth_conventional",
-        ],
-    )
+    born = _birth_columns(records)
+    frame = pd.DataFrame(
+        {
+            "unique_id": records["record_id"].astype(str),
+            "document_number": _document_column(records),
+            "document_country": _text(records, "document_country").str.upper(),
+            "birth_date": born["birth_date"],
+            "birth_day": born["birth_day"],
+            "birth_conventional": born["birth_conventional"],
+        }
+    ).astype(object)
+    return frame.where(frame.notna(), None)
 
 
 def _joined(*columns: pd.Series) -> pd.Series:

@@ -13,7 +13,7 @@ import math
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -31,6 +31,30 @@ Engine = Literal["duckdb", "spark"]
 LINK_FLOOR_WEIGHT = -5.0
 
 
+class _Predictions:
+    """The scored pairs of one run as columns; a pair's explanation is built when asked for
+    (most pairs of a large run are clustered and never shown)."""
+
+    def __init__(self, rows: pd.DataFrame, comparisons: Any, parameters: ModelParameters) -> None:
+        self.rows = rows
+        self.labels = {
+            comparison.output_column_name: {
+                level.comparison_vector_value: level.label_for_charts
+                for level in comparison.comparison_levels
+            }
+            for comparison in comparisons
+        }
+        self.parameters = parameters
+        self._columns: dict[str, list[Any]] | None = None
+
+    def explain(self, index: int) -> Explanation:
+        if self._columns is None:
+            self._columns = {column: self.rows[column].tolist() for column in self.rows.columns}
+        columns = self._columns
+        row = {column: values[index] for column, values in columns.items()}
+        return explain_row(row, self.labels, self.parameters)
+
+
 @dataclass(frozen=True, slots=True)
 class ScoredPair:
     """Two records, the match weight and probability of their being one person, and why."""
@@ -39,7 +63,15 @@ class ScoredPair:
     record_b: str
     match_weight: float
     match_probability: float
-    explanation: Explanation
+    source: _Predictions | None = field(default=None, repr=False, compare=False)
+    index: int = field(default=-1, repr=False, compare=False)
+
+    @property
+    def explanation(self) -> Explanation:
+        """The waterfall of the pair (scored with explanations retained)."""
+        if self.source is None:
+            raise ValueError("this pair was scored without its explanation")
+        return self.source.explain(self.index)
 
 
 def spark_available() -> str | None:
@@ -141,11 +173,14 @@ class PairScorer:
         self.parameters = parameters
         self.engine: Engine = engine
 
-    def _linker(self, frame: pd.DataFrame, *, new_only: bool = False) -> Linker:
+    def _linker(
+        self, frame: pd.DataFrame, *, new_only: bool = False, explain: bool = True
+    ) -> Linker:
         settings = settings_for(
             self.parameters,
             dialect=self.engine,
             term_frequencies=len(frame) >= TF_MIN_RECORDS,
+            retain_explanations=explain,
         )
         if new_only:
             # Incremental linking: only pairs with at least one new record are compared.
@@ -161,35 +196,42 @@ class PairScorer:
         return Linker(table, settings, log_level=None)
 
     def score(
-        self, frame: pd.DataFrame, *, new_only: bool = False, floor: float = LINK_FLOOR_WEIGHT
+        self,
+        frame: pd.DataFrame,
+        *,
+        new_only: bool = False,
+        floor: float = LINK_FLOOR_WEIGHT,
+        explain: bool = True,
     ) -> list[ScoredPair]:
         """Every blocked pair of ``frame`` scoring at least ``floor``, with its explanation.
 
         With ``new_only`` the frame carries an ``is_new`` column and only pairs touching a new
-        record are generated (the old records' pairs were scored before).
+        record are generated (the old records' pairs were scored before). Without ``explain``
+        Splink keeps no intermediate columns and the pairs carry no explanation (large runs that
+        only need the persons).
         """
         if len(frame) < 2:
             return []
         with _quiet():
-            linker = self._linker(frame, new_only=new_only)
+            linker = self._linker(frame, new_only=new_only, explain=explain)
             predictions = linker.inference.predict(
                 threshold_match_weight=floor, warning_mode="never"
             )
             rows = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
             settings = linker._settings_obj
-        comparisons = settings.comparisons
+        source = _Predictions(rows, settings.comparisons, self.parameters) if explain else None
         pairs = []
-        for row in rows.to_dict("records"):
-            first, second = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
-            pairs.append(
-                ScoredPair(
-                    first,
-                    second,
-                    float(row["match_weight"]),
-                    float(row["match_probability"]),
-                    explain_row(row, comparisons, self.parameters),
-                )
+        for index, (left, right, weight, probability) in enumerate(
+            zip(
+                rows["unique_id_l"].astype(str).tolist(),
+                rows["unique_id_r"].astype(str).tolist(),
+                rows["match_weight"].astype(float).tolist(),
+                rows["match_probability"].astype(float).tolist(),
+                strict=True,
             )
+        ):
+            first, second = (left, right) if left <= right else (right, left)
+            pairs.append(ScoredPair(first, second, weight, probability, source, index))
         return pairs
 
     def train(self, frame: pd.DataFrame, *, source: str, seed: int = 7) -> ModelParameters:

@@ -299,7 +299,7 @@ def settings_for(
         comparisons=comparisons(term_frequencies),
         blocking_rules_to_generate_predictions=blocking_rules(),
         probability_two_random_records_match=parameters.probability_two_random_records_match,
-        retain_matching_columns=True,
+        retain_matching_columns=retain_explanations,
         retain_intermediate_calculation_columns=retain_explanations,
         max_iterations=20,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,8 @@ class IdentityResolver:
 
     ``records`` frames have a ``record_id`` column and any of the record fields
     (:data:`filet.identity.RECORD_FIELDS`). With ``feature_cache`` (a Parquet file) the analysed
-    features of unchanged records are kept between runs.
+    features of unchanged records are kept between runs. Without ``explain`` only the pairs at
+    or above the threshold are kept, with no explanation (large runs to a clusters file).
     """
 
     def __init__(
@@ -82,8 +84,10 @@ class IdentityResolver:
         settings: Settings | None = None,
         threshold: float | None = None,
         feature_cache: Path | None = None,
+        explain: bool = True,
     ) -> None:
         self.feature_cache = feature_cache
+        self.explain = explain
         self.settings = settings or get_settings()
         self.parameters = parameters or ModelParameters.default()
         self.engine: Engine = engine
@@ -91,6 +95,13 @@ class IdentityResolver:
             threshold if threshold is not None else self.settings.identity_match_threshold
         )
         self._scorer = PairScorer(self.parameters, engine)
+
+    def _score(self, frame: pd.DataFrame, *, new_only: bool = False) -> list[ScoredPair]:
+        if self.explain:
+            return self._scorer.score(frame, new_only=new_only)
+        threshold = min(max(self.threshold, 1e-12), 1 - 1e-12)
+        floor = math.log2(threshold / (1 - threshold))
+        return self._scorer.score(frame, new_only=new_only, floor=floor, explain=False)
 
     def prepare(self, records: pd.DataFrame) -> pd.DataFrame:
         """The linkage table of ``records`` (names analysed, dates split, blocking keys capped)."""
@@ -113,7 +124,7 @@ class IdentityResolver:
         records sharing one are two people.
         """
         frame = self.prepare(records)
-        pairs = self._scorer.score(frame)
+        pairs = self._score(frame)
         clustering = cluster_links(
             frame["unique_id"].tolist(),
             _as_links(pairs),
@@ -141,7 +152,7 @@ class IdentityResolver:
             ignore_index=True,
         )
         frame = add_blocking_keys(frame, self.settings.identity_max_block_size)
-        pairs = self._scorer.score(frame, new_only=True) if len(new) else []
+        pairs = self._score(frame, new_only=True) if len(new) else []
         groups: dict[str, list[str]] = {}
         for record, person in person_of.items():
             groups.setdefault(person, []).append(record)

@@ -91,6 +91,11 @@ def test_case_file_json_and_pdf_are_complete_and_audited(
     assert bundle["case"]["offence_hypothesis"] == "suspected_trafficking"
     assert [h["to"] for h in bundle["hypothesis_history"]] == ["smuggling", "suspected_trafficking"]
     assert bundle["hypothesis_history"][1]["reason"] == "sign of trafficking"
+    debriefing = next(i["reference"] for i in bundle["intelligence"] if i["kind"] == "debriefing")
+    assert bundle["signs_reported"] == {
+        "signs": {"WithholdsDocuments": [debriefing]},
+        "suggested_hypothesis": "suspected_trafficking",
+    }
     assert bundle["notes"][0]["text"] == "Payer & recruiter share a card <fp-card-1>"
     grades = {i["kind"]: (i["grade"], i["grading_system"]) for i in bundle["intelligence"]}
     assert grades == {"debriefing": ("B2", "6x6"), "meeting": ("B2", "4x4")}
@@ -115,6 +120,7 @@ def test_case_file_json_and_pdf_are_complete_and_audited(
         "witness (smuggled migrant)",
         "Escort Rahimi",
         "fp-card-1",
+        "Signs reported in debriefings",
     ):
         assert expected in " ".join(text.split()), expected
 

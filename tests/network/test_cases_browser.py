@@ -109,8 +109,12 @@ def test_investigator_opens_a_case_adds_a_note_and_an_item_and_exports_it(
     page.get_by_label("Smuggler 1: name as known").fill("Jamal")
     page.get_by_label("Smuggler 1: phone").fill("+93 700 000 001")
     page.get_by_label("Place of the debriefing").fill("Frankfurt airport")
+    page.get_by_label("Danger to life or safety").check()
     page.get_by_role("button", name="Record debriefing").click()
     expect(page.get_by_test_id("case-message")).to_have_text("debriefing recorded")
+    signs = page.get_by_test_id("signs-reported")
+    expect(signs).to_contain_text("Danger to life or safety")
+    expect(signs).to_contain_text("aggravated smuggling")
     expect(items).to_contain_text("debriefing")
     expect(items).to_contain_text("+93700000001")
 

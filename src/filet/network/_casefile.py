@@ -81,6 +81,7 @@ def case_file(session: Session, case: InvestigationCase) -> dict[str, Any]:
     ]
     return {
         "format": "filet-case-file/1",
+        "signs_reported": signs_reported([items[r] for r in references if r in items]),
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "generator": f"filet {__version__}",
         "case": {
@@ -110,6 +111,27 @@ def case_file(session: Session, case: InvestigationCase) -> dict[str, Any]:
         ],
         "history": [e.__dict__ for e in history],
     }
+
+
+def signs_reported(items: list[IntelligenceItem]) -> dict[str, Any]:
+    """What attached debriefings report of aggravating circumstances (Smuggling Protocol art.
+    6(3)) and of trafficking (methods of control, ransom), with the items, and the hypothesis the
+    signs point to. A suggestion for the investigator, who decides and records why."""
+    signs: dict[str, list[str]] = {}
+    for item in items:
+        if item.kind != "debriefing":
+            continue
+        attributes = item.attributes or {}
+        reported = [*attributes.get("aggravating", []), *attributes.get("methods_of_control", [])]
+        if attributes.get("ransom"):
+            reported.append("ransom")
+        for sign in reported:
+            signs.setdefault(str(sign), []).append(item.reference)
+    trafficking = [s for s in signs if s not in {"danger_to_life", "inhuman_treatment"}]
+    suggested = (
+        "suspected_trafficking" if trafficking else ("aggravated_smuggling" if signs else None)
+    )
+    return {"signs": signs, "suggested_hypothesis": suggested}
 
 
 def export_case_file(
@@ -281,6 +303,18 @@ def render_case_pdf(bundle: dict[str, Any]) -> bytes:
         ],
         [2.8, 2, 4, 5, 3.2],
     )
+    reported = bundle.get("signs_reported") or {}
+    if reported.get("signs"):
+        story.append(Paragraph("Signs reported in debriefings", styles["Heading3"]))
+        story.append(
+            Paragraph(
+                _text(
+                    "; ".join(f"{k}: {', '.join(v)}" for k, v in reported["signs"].items())
+                    + f" (they point to {reported['suggested_hypothesis']})"
+                ),
+                styles["Normal"],
+            )
+        )
     table(
         "Notes",
         ["when", "by", "note"],

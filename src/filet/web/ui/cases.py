@@ -74,6 +74,7 @@ SIGN_LABELS = {
     "WithholdsDocuments": N_("Documents withheld"),
     "WithholdsNecessities": N_("Food, water or care withheld"),
     "UsesChildren": N_("Children involved"),
+    "ransom": N_("Kidnapping for ransom or extortion of relatives"),
 }
 
 
@@ -194,6 +195,7 @@ def case_page(
         roles=ROLE_LABELS,
         hypotheses=HYPOTHESIS_LABELS,
         item_kinds=network.ITEM_KINDS,
+        signs=SIGN_LABELS,
         reliability=RELIABILITY_LABELS,
         credibility=CREDIBILITY_LABELS,
         message=message,

@@ -29,7 +29,7 @@ SEED = 13
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SynthSummary]:
     out = tmp_path_factory.mktemp("world") / "out"
-    summary = generate(load_scenario("tiny"), out, seed=SEED)
+    summary = generate(load_scenario("tiny"), out, seed=SEED, workers=0)
     return out, summary
 
 
@@ -61,6 +61,19 @@ def test_same_seed_gives_identical_bytes_in_another_process(tmp_path: Path) -> N
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
     assert _files(here) == _files(there)
+
+
+def test_worker_processes_write_the_same_bytes(
+    world: tuple[Path, SynthSummary], tmp_path: Path
+) -> None:
+    """The flights' files written by two worker processes are the files written inline, and the
+    summary (bytes written included) is the same."""
+    out, summary = world
+    parallel = tmp_path / "parallel"
+    parallel_summary = generate(load_scenario("tiny"), parallel, seed=SEED, workers=2)
+    assert parallel_summary == summary
+    assert _files(parallel) == _files(out)
+    assert summary.bytes_written == sum(len(b) for b in _files(out).values())
 
 
 def test_another_seed_gives_another_world(world: tuple[Path, SynthSummary], tmp_path: Path) -> None:

@@ -29,6 +29,13 @@ def synth(
         None, "--months", min=1, max=60, help="Length of the period (default: the scenario's)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=0,
+        help="Processes writing the API/PNR files (default: one per spare core from 50,000"
+        " travellers). The files are the same whatever the number.",
+    ),
 ) -> None:
     """Generate a synthetic world: API/PNR messages, crossings, MRZs, lists and truth/."""
     chosen = load_scenario(scenario)
@@ -47,7 +54,13 @@ def synth(
             progress.update(task, completed=done, total=total)
 
         summary = generate(
-            chosen, out, seed=seed, travellers=travellers, months=months, progress=advance
+            chosen,
+            out,
+            seed=seed,
+            travellers=travellers,
+            months=months,
+            progress=advance,
+            workers=workers,
         )
     data = dataclasses.asdict(summary)
     data["start_date"] = summary.start_date.isoformat()

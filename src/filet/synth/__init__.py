@@ -44,9 +44,21 @@ def generate(
     travellers: int | None = None,
     months: int | None = None,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> SynthSummary:
-    """Generate a world into ``out`` (which must be new or empty) and say what was written."""
+    """Generate a world into ``out`` (which must be new or empty) and say what was written.
+
+    ``workers`` processes write the flights' API and PNR files while the generator goes on
+    (``None``: one per spare core for worlds of 50,000 travellers or more, else none). The files
+    are the same whatever the number.
+    """
     generator = WorldGenerator(
-        scenario, seed=seed, out=out, travellers=travellers, months=months, progress=progress
+        scenario,
+        seed=seed,
+        out=out,
+        travellers=travellers,
+        months=months,
+        progress=progress,
+        workers=workers,
     )
     return generator.run()

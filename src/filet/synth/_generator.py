@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import heapq
 import io
 import json
@@ -29,18 +30,17 @@ from filet.passenger import (
     FlightManifest,
     PnrMessage,
     ReportingParty,
-    TravellerName,
     write_crossings_csv,
-    write_paxlst,
-    write_pnrgov,
 )
-from filet.synth._catalogue import Catalogue, Route, load_catalogue
+from filet.synth._catalogue import Agency, Catalogue, Route, load_catalogue
+from filet.synth._files import FlightFiles, FlightFileWriter, default_workers
 from filet.synth._output import OutputFiles
 from filet.synth._people import (
     NamePart,
     PeopleFactory,
     Person,
     TravelDocumentRecord,
+    Weighted,
     next_in_series,
 )
 from filet.synth._scenario import ModusOperandi, Scenario, TravellerKind
@@ -58,11 +58,11 @@ from filet.synth._travel import (
     PendingCrossing,
     RecordTruth,
     TravelBook,
-    crossing_document,
     stable,
 )
 
 ProgressCallback = Callable[[int, int], None]
+_GC_THRESHOLD = 100_000
 UTC = dt.UTC
 _ONWARD = "BKK"  # a third country reached through the reporting airport, never reached
 _GULF = frozenset({"DOH", "DXB", "AUH", "JED", "RUH", "KWI", "MCT"})
@@ -136,6 +136,7 @@ class WorldGenerator:
         travellers: int | None = None,
         months: int | None = None,
         progress: ProgressCallback | None = None,
+        workers: int | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -155,6 +156,7 @@ class WorldGenerator:
         self.reporting = frozenset(scenario.reporting_airports)
         self.book = TravelBook(self.catalogue, self.reporting, self.end)
         self.out = OutputFiles(out)
+        self.workers = default_workers(self.travellers) if workers is None else workers
         self.counts: dict[str, int] = dict.fromkeys(
             (
                 "travellers",
@@ -177,15 +179,51 @@ class WorldGenerator:
         self._group_seq = 0
         self._crossings_header = True
         self._crossings = self.out.open_text("crossings.csv")
+        self._mrz_out = self.out.mrz
         self.lost_reports: list[tuple[str, str, str, str, str, str, str, str, str]] = []
         self.listed: list[tuple[Person, str, str, str]] = []
         self._written_bookings: set[str] = set()
         self._mrz_cache: dict[str, list[str]] = {}
         self._reported_lost: set[str] = set()
+        self._prepare_choices()
+
+    def _prepare_choices(self) -> None:
+        """Weighted choices of the scenario, with their cumulative weights computed once."""
+        scenario, routes = self.scenario, self.catalogue.routes
+        air = [routes[s.route] for s in scenario.air_routes]
+        air_weights = [s.share for s in scenario.air_routes]
+        self._air_routes = Weighted(air, air_weights)
+        gulf = [(r, w) for r, w in zip(air, air_weights, strict=True) if r.path[-1] in _GULF]
+        self._gulf_routes = Weighted([r for r, _ in gulf], [w for _, w in gulf]) if gulf else None
+        land = scenario.land_routes
+        self._land_routes = (
+            Weighted([routes[s.route] for s in land], [s.share for s in land]) if land else None
+        )
+        self._nationality_mix: dict[str, Weighted[str]] = {}
+        for share in [*scenario.air_routes, *scenario.land_routes]:
+            if share.nationalities and share.route not in self._nationality_mix:
+                self._nationality_mix[share.route] = Weighted.of(list(share.nationalities.items()))
+        self._home_routes: dict[str, list[Route]] = {}
+        self._agencies: dict[str, list[Agency]] = {}
 
     # --- run ---------------------------------------------------------------------------------------
 
     def run(self) -> SynthSummary:
+        # The world holds many long-lived small objects (future flights, bookings, people) and
+        # makes no reference cycles of its own: collecting less often saves about a seventh of
+        # the time. The previous thresholds are restored afterwards.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(_GC_THRESHOLD, *thresholds[1:])
+        self._files = FlightFileWriter(self.out.root, self.workers)
+        try:
+            return self._run()
+        except BaseException:
+            self._files.abort()
+            raise
+        finally:
+            gc.set_threshold(*thresholds)
+
+    def _run(self) -> SynthSummary:
         scenario = self.scenario
         migrants_total = round(self.travellers * scenario.smuggling.share_of_travellers)
         lawful_total = self.travellers - migrants_total
@@ -221,7 +259,8 @@ class WorldGenerator:
         self._flush(before=self.end + dt.timedelta(days=400))
         self._write_lists(networks)
         self._write_manifest(networks, operations)
-        self.out.close()
+        self._files.close()
+        self.out.close(self._files.bytes_written)
         return SynthSummary(
             scenario=scenario.name,
             seed=self.seed,
@@ -296,30 +335,16 @@ class WorldGenerator:
             bags=self.rng_records.choice((1, 1, 2, 2, 3)),
         )
 
-    def _route(self, routes: list[Route], weights: list[float]) -> Route:
-        return self.rng_travel.choices(routes, weights=weights)[0]
-
     def _air_route(self, kind: TravellerKind) -> Route:
-        shares = self.scenario.air_routes
-        routes = [self.catalogue.routes[s.route] for s in shares]
-        weights = [s.share for s in shares]
-        if kind == TravellerKind.WORKER_GROUP:
-            gulf = [(r, w) for r, w in zip(routes, weights, strict=True) if r.path[-1] in _GULF]
-            if gulf:
-                routes, weights = [r for r, _ in gulf], [w for _, w in gulf]
-        return self._route(routes, weights)
+        if kind == TravellerKind.WORKER_GROUP and self._gulf_routes is not None:
+            return self._gulf_routes.pick(self.rng_travel)
+        return self._air_routes.pick(self.rng_travel)
 
     def _route_nationality(self, route: Route) -> str:
-        override = next(
-            (
-                s.nationalities
-                for s in [*self.scenario.air_routes, *self.scenario.land_routes]
-                if s.route == route.route_id and s.nationalities
-            ),
-            None,
-        )
-        mix = list(override.items()) if override else list(route.nationalities)
-        return self.rng_travel.choices([c for c, _ in mix], weights=[w for _, w in mix])[0]
+        mix = self._nationality_mix.get(route.route_id)
+        if mix is None:
+            mix = self._nationality_mix[route.route_id] = Weighted.of(route.nationalities)
+        return mix.pick(self.rng_travel)
 
     # --- lawful travel -----------------------------------------------------------------------------
 
@@ -390,7 +415,11 @@ class WorldGenerator:
         city = country = ""
         if agency_route is not None:
             origin_country = self.catalogue.airports[agency_route.path[0]].country
-            options = [a for a in self.catalogue.agencies if a.country == origin_country]
+            options = self._agencies.get(origin_country)
+            if options is None:
+                options = self._agencies[origin_country] = [
+                    a for a in self.catalogue.agencies if a.country == origin_country
+                ]
             if options:
                 chosen = options[stable(group or payer.person_id) % len(options)]
                 agency, city, country = chosen.iata_number, chosen.city, chosen.country
@@ -428,11 +457,13 @@ class WorldGenerator:
     ) -> None:
         route = route or self._air_route(TravellerKind.BUSINESS)
         if repeat:
-            home = [
-                r
-                for r in (self.catalogue.routes[s.route] for s in self.scenario.air_routes)
-                if person.nationality in dict(r.nationalities)
-            ]
+            home = self._home_routes.get(person.nationality)
+            if home is None:
+                home = self._home_routes[person.nationality] = [
+                    r
+                    for r in (self.catalogue.routes[s.route] for s in self.scenario.air_routes)
+                    if person.nationality in dict(r.nationalities)
+                ]
             route = self.rng_travel.choice(home) if home else route
         company = f"{person.parts[-1].latin} TRADING LLC".upper()
         passenger = self._passenger(person, strength=0.1)
@@ -713,10 +744,8 @@ class WorldGenerator:
 
     def _land_trip(self, day: dt.date, kind: TravellerKind) -> int:
         rng = self.rng_travel
-        shares = self.scenario.land_routes
-        route = self._route(
-            [self.catalogue.routes[s.route] for s in shares], [s.share for s in shares]
-        )
+        assert self._land_routes is not None  # only called when the scenario has land routes
+        route = self._land_routes.pick(rng)
         nationality = self._route_nationality(route)
         person = self.factory.person(nationality, kind.value, day, age=(25, 65))
         self.factory.passport(person, day)
@@ -766,13 +795,13 @@ class WorldGenerator:
             direction="entry" if direction == "entry" else "exit",
             time=when,
             mode="sea" if mode == "sea" else "land" if mode == "land" else "air",
-            name=TravellerName(surname=surname.upper(), given_names=given.upper()),
+            name=self.book.name(surname, given),
             vehicle_registration=vehicle,
             voyage=voyage,
             birth_date=birth,
             sex=sex,
             nationality=nationality or None,
-            document=crossing_document(doc),
+            document=self.book.crossing_document(doc),
             officer_id=officer or f"{point}-{stable(p.identity.person_id + point) % 40 + 1:03d}",
             decision=decision,
             decision_reasons=list(reasons),
@@ -1487,6 +1516,7 @@ class WorldGenerator:
                 # A flight looked at for a connection that was too short may carry nobody.
                 if self.book.is_reported(load) and (load.api or load.bookings):
                     self._write_flight(load)
+            self._files.end_of_day()
         for day in sorted(d for d in self.book.crossings if d < before):
             pending = sorted(
                 self.book.crossings.pop(day),
@@ -1513,38 +1543,27 @@ class WorldGenerator:
             reporting_party=ReportingParty(name=f"{load.carrier} API"),
             transaction_ref=reference,
         )
-        prepared = load.departure - dt.timedelta(minutes=30)
-        self.out.write_text(
-            f"api/{stem}.edi",
-            write_paxlst(
-                manifest,
-                sender=load.carrier,
-                recipient="FILETPIU",
-                interchange_ref=reference,
-                prepared=prepared,
-                max_travellers_per_part=200,
-            ),
-        )
         bookings = []
+        written = self._written_bookings
+        file = f"pnr/{stem}.edi"
         for locator, (booking, truths) in load.bookings.items():
             bookings.append(booking)
-            if locator not in self._written_bookings:
-                self._written_bookings.add(locator)
+            if locator not in written:
+                written.add(locator)
                 self.counts["bookings"] += 1
                 for ref_index, truth in enumerate(truths, start=1):
-                    self._record_truth(
-                        f"pnrgov:{locator}:{ref_index}", "pnrgov", f"pnr/{stem}.edi", truth
-                    )
-        message = PnrMessage(flight=flight, bookings=bookings, version="13.1")
-        self.out.write_text(
-            f"pnr/{stem}.edi",
-            write_pnrgov(
-                message,
+                    self._record_truth(f"pnrgov:{locator}:{ref_index}", "pnrgov", file, truth)
+        self._files.add(
+            FlightFiles(
+                stem=stem,
+                manifest=manifest,
+                message=PnrMessage(flight=flight, bookings=bookings, version="13.1"),
                 sender=load.carrier,
                 recipient="FILETPIU",
                 interchange_ref=reference,
-                prepared=load.departure - dt.timedelta(hours=24),
-            ),
+                api_prepared=load.departure - dt.timedelta(minutes=30),
+                pnr_prepared=load.departure - dt.timedelta(hours=24),
+            )
         )
 
     def _record_truth(self, record_id: str, source: str, file: str, truth: RecordTruth) -> None:
@@ -1600,14 +1619,10 @@ class WorldGenerator:
             if len(self._mrz_cache) > 200_000:
                 self._mrz_cache.clear()
             self._mrz_cache[doc.document_id] = lines
-        self.out.jsonl(
-            self.out.mrz,
-            {
-                "id": item_id,
-                "crossing": f"crossing:{crossing_row}",
-                "read_on": day.isoformat(),
-                "lines": lines,
-            },
+        # What json.dumps(sort_keys=True) writes: MRZ lines hold only A-Z, 0-9 and "<".
+        self._mrz_out.write(
+            f'{{"crossing": "crossing:{crossing_row}", "id": "{item_id}", '
+            f'"lines": ["{lines[0]}", "{lines[1]}"], "read_on": "{day.isoformat()}"}}\n'
         )
         self._record_truth(f"mrz:{item_id}", "mrz", "mrz.jsonl", truth)
         self.out.truth_row(
@@ -1848,8 +1863,14 @@ def _stream(seed: int, component: str) -> random.Random:
     return random.Random(f"{seed}:{component}")  # noqa: S311
 
 
+_MIXES: dict[tuple[tuple[str, float], ...], Weighted[str]] = {}
+
+
 def _pick(rng: random.Random, mix: tuple[tuple[str, float], ...]) -> str:
-    return rng.choices([c for c, _ in mix], weights=[w for _, w in mix])[0]
+    weighted = _MIXES.get(mix)
+    if weighted is None:
+        weighted = _MIXES[mix] = Weighted.of(mix)
+    return weighted.pick(rng)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

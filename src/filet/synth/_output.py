@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 from typing import IO, Any
 
@@ -112,6 +113,7 @@ class OutputFiles:
             )
         (root / "truth").mkdir(parents=True, exist_ok=True)
         self._handles: list[IO[str]] = []
+        self._folders: set[Path] = {root, root / "truth"}
         self.bytes_written = 0
         self.truth: dict[str, Any] = {}
         for table, columns in TRUTH_TABLES.items():
@@ -123,9 +125,14 @@ class OutputFiles:
         self.intelligence = self.open_text("intelligence.jsonl")
         self.debriefings = self.open_text("debriefings.jsonl")
 
+    def _folder(self, path: Path) -> None:
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+
     def open_text(self, relative: str) -> IO[str]:
         path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(path)
         handle = path.open("w", encoding="utf-8", newline="")
         self._handles.append(handle)
         return handle
@@ -144,10 +151,15 @@ class OutputFiles:
 
     def write_text(self, relative: str, text: str) -> None:
         path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+        self._folder(path)
+        data = text.encode("utf-8")
+        with path.open("wb") as handle:
+            handle.write(data)
+        self.bytes_written += len(data)
 
-    def close(self) -> None:
+    def close(self, other_bytes: int = 0) -> None:
+        """Close every file; ``bytes_written`` counts them all, plus ``other_bytes`` written
+        elsewhere (the flights' message files)."""
         for handle in self._handles:
             handle.close()
-        self.bytes_written = sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
+        self.bytes_written += sum(os.path.getsize(h.name) for h in self._handles) + other_bytes

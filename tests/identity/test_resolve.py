@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from filet.identity import IdentityResolver, Judgement, Verdict
-from filet.identity._features import parse_birth_date, prepare_records
+from filet.identity._features import add_blocking_keys, parse_birth_date, prepare_records
+from filet.identity._resolve import around_new, name_frequencies
 from tests.identity.conftest import levels, records
 
 
@@ -286,3 +287,25 @@ def test_a_run_without_explanations_gives_the_same_persons(resolver: IdentityRes
     }
     with pytest.raises(ValueError, match="without its explanation"):
         _ = unexplained.links[0].explanation
+
+
+def test_incremental_scores_only_around_the_new_records(resolver: IdentityResolver) -> None:
+    existing = records(
+        {"record_id": "e1", "full_name": "Selam Tekle", "birth_date": "1995-11-02"},
+        {"record_id": "e2", "full_name": "Yonas Haile", "birth_date": "1990-04-10"},
+        {"record_id": "e3", "full_name": "Hiwet Berhane", "birth_date": "2001-03-09"},
+    )
+    new = records({"record_id": "n1", "full_name": "ሰላም ተክለ", "birth_date": "1995-11-02"})
+    frame = pd.concat(
+        [resolver.prepare(existing).assign(is_new=0), resolver.prepare(new).assign(is_new=1)],
+        ignore_index=True,
+    )
+    part = around_new(add_blocking_keys(frame, 300))
+    assert sorted(part["unique_id"]) == ["e1", "n1"]
+    frequencies = name_frequencies(frame)
+    assert frequencies.attrs["n"] == 4
+    assert dict(zip(frequencies["name_canon"], frequencies["tf_name_canon"], strict=True))[
+        part.loc[part["unique_id"] == "e1", "name_canon"].iloc[0]
+    ] == pytest.approx(0.5)
+    resolution = resolver.link_new(existing, {"e1": "P1", "e2": "P2", "e3": "P3"}, new)
+    assert resolution.clustering.clusters()["e1"] == ["e1", "n1"]

@@ -174,12 +174,18 @@ class PairScorer:
         self.engine: Engine = engine
 
     def _linker(
-        self, frame: pd.DataFrame, *, new_only: bool = False, explain: bool = True
+        self,
+        frame: pd.DataFrame,
+        *,
+        new_only: bool = False,
+        explain: bool = True,
+        name_frequencies: pd.DataFrame | None = None,
     ) -> Linker:
+        population = len(frame) if name_frequencies is None else int(name_frequencies.attrs["n"])
         settings = settings_for(
             self.parameters,
             dialect=self.engine,
-            term_frequencies=len(frame) >= TF_MIN_RECORDS,
+            term_frequencies=population >= TF_MIN_RECORDS,
             retain_explanations=explain,
         )
         if new_only:
@@ -193,7 +199,12 @@ class PairScorer:
             ]
         db_api = _database_api(self.engine)
         table = db_api.register(_table(frame, self.engine))
-        return Linker(table, settings, log_level=None)
+        linker = Linker(table, settings, log_level=None)
+        if name_frequencies is not None and population >= TF_MIN_RECORDS:
+            linker.table_management.register_term_frequency_lookup(
+                db_api.register(_table(name_frequencies, self.engine)), "name_canon"
+            )
+        return linker
 
     def score(
         self,
@@ -202,18 +213,23 @@ class PairScorer:
         new_only: bool = False,
         floor: float = LINK_FLOOR_WEIGHT,
         explain: bool = True,
+        name_frequencies: pd.DataFrame | None = None,
     ) -> list[ScoredPair]:
         """Every blocked pair of ``frame`` scoring at least ``floor``, with its explanation.
 
         With ``new_only`` the frame carries an ``is_new`` column and only pairs touching a new
         record are generated (the old records' pairs were scored before). Without ``explain``
         Splink keeps no intermediate columns and the pairs carry no explanation (large runs that
-        only need the persons).
+        only need the persons). ``name_frequencies`` (``name_canon``, ``tf_name_canon``, and
+        the population size in ``attrs["n"]``) replaces the frequencies of ``frame`` when it is a
+        part of the records (incremental runs).
         """
         if len(frame) < 2:
             return []
         with _quiet():
-            linker = self._linker(frame, new_only=new_only, explain=explain)
+            linker = self._linker(
+                frame, new_only=new_only, explain=explain, name_frequencies=name_frequencies
+            )
             predictions = linker.inference.predict(
                 threshold_match_weight=floor, warning_mode="never"
             )

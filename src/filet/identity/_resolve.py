@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from filet.identity._cluster import Clustering, Judgement, Link, RecordFacts, cluster_links
-from filet.identity._features import add_blocking_keys, prepare_records
+from filet.identity._features import BLOCKING_KEYS, add_blocking_keys, prepare_records
 from filet.identity._linkage import Engine, PairScorer, ScoredPair
 from filet.identity._model import ModelParameters
 from filet.settings import Settings, get_settings
@@ -67,6 +67,33 @@ def record_facts(
     return facts
 
 
+def name_frequencies(frame: pd.DataFrame) -> pd.DataFrame:
+    """The term-frequency table of the canonical names of all ``frame`` (its size in
+    ``attrs["n"]``), as Splink would compute it over the whole frame."""
+    counts = frame["name_canon"].dropna().value_counts()
+    table = pd.DataFrame(
+        {"name_canon": counts.index.astype(str), "tf_name_canon": (counts / len(frame)).values}
+    )
+    table.attrs["n"] = len(frame)
+    return table
+
+
+def around_new(frame: pd.DataFrame) -> pd.DataFrame:
+    """The part of ``frame`` an incremental run needs to score: the new records, and the old
+    ones that share a blocking key with a new record (with only those keys). Pairs of old records
+    were scored before; an old record no new one can be blocked with is left out."""
+    new = frame["is_new"] == 1
+    kept = new.copy()
+    part = frame.copy()
+    for key in BLOCKING_KEYS:
+        wanted = set(part.loc[new, key].dropna())
+        shared = part[key].isin(wanted) & part[key].notna()
+        part.loc[~new & ~shared, key] = None
+        kept |= shared
+    part = part[kept].reset_index(drop=True)
+    return part.astype(object).where(part.notna(), None)
+
+
 class IdentityResolver:
     """Resolves identity records into persons with the filet model on one engine.
 
@@ -96,12 +123,24 @@ class IdentityResolver:
         )
         self._scorer = PairScorer(self.parameters, engine)
 
-    def _score(self, frame: pd.DataFrame, *, new_only: bool = False) -> list[ScoredPair]:
+    def _score(
+        self,
+        frame: pd.DataFrame,
+        *,
+        new_only: bool = False,
+        name_frequencies: pd.DataFrame | None = None,
+    ) -> list[ScoredPair]:
         if self.explain:
-            return self._scorer.score(frame, new_only=new_only)
+            return self._scorer.score(frame, new_only=new_only, name_frequencies=name_frequencies)
         threshold = min(max(self.threshold, 1e-12), 1 - 1e-12)
         floor = math.log2(threshold / (1 - threshold))
-        return self._scorer.score(frame, new_only=new_only, floor=floor, explain=False)
+        return self._scorer.score(
+            frame,
+            new_only=new_only,
+            floor=floor,
+            explain=False,
+            name_frequencies=name_frequencies,
+        )
 
     def prepare(self, records: pd.DataFrame) -> pd.DataFrame:
         """The linkage table of ``records`` (names analysed, dates split, blocking keys capped)."""
@@ -152,7 +191,10 @@ class IdentityResolver:
             ignore_index=True,
         )
         frame = add_blocking_keys(frame, self.settings.identity_max_block_size)
-        pairs = self._score(frame, new_only=True) if len(new) else []
+        pairs = []
+        if len(new):
+            frequencies = name_frequencies(frame)
+            pairs = self._score(around_new(frame), new_only=True, name_frequencies=frequencies)
         groups: dict[str, list[str]] = {}
         for record, person in person_of.items():
             groups.setdefault(person, []).append(record)

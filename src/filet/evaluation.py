@@ -241,14 +241,14 @@ def named_persons(session: Session, truth: Truth) -> dict[str, str]:
     (``debriefing:DEB…:n`` in the truth records), the intelligence item's parties in order, a phone
     the truth gives to a facilitator, else a name that exactly one truth person bears. Without
     this every organiser and payer — who never travel — would count as a miss."""
-    from filet.network._build import _named
+    from filet.network._build import _named, mention
     from filet.store.schema import IntelligenceItem, NetworkEdge, NetworkNode
 
     votes: dict[str, Counter[str]] = {}
 
-    def vote(name: object, person: str | None, weight: int = 1) -> None:
+    def vote(name: object, reference: str, person: str | None, weight: int = 1) -> None:
         if name and person:
-            votes.setdefault(_named(str(name)), Counter())[person] += weight
+            votes.setdefault(mention(str(name), reference), Counter())[person] += weight
 
     about = {
         row["item_id"]: row["about_person_ids"].split(";")
@@ -262,15 +262,16 @@ def named_persons(session: Session, truth: Truth) -> dict[str, str]:
             for index, smuggler in enumerate(attrs.get("smugglers", []), start=1):
                 vote(
                     smuggler.get("name_as_known"),
+                    reference,
                     truth.person_of(f"debriefing:{reference}:{index}"),
                     3,
                 )
         elif reference in about:
             parties = about[reference]
             if kind == "payment" and parties:
-                vote(attrs.get("payer_name"), parties[0], 3)
+                vote(attrs.get("payer_name"), reference, parties[0], 3)
             for name, person in zip(attrs.get("people", []), parties, strict=False):
-                vote(name, person, 3)
+                vote(name, reference, person, 3)
     phones = {
         row["phone"]: row["person_id"]
         for row in read_rows(truth.folder / "facilitators.csv")

@@ -299,7 +299,7 @@ def test_debriefing_words_and_document_series() -> None:
 
 
 def test_large_graph_betweenness_inside_communities() -> None:
-    """Above 5,000 nodes betweenness is measured inside each community: 300 star-shaped rings
+    """Above 2,000 nodes betweenness is measured inside each community: 300 star-shaped rings
     chained by their centres are one component, split by Leiden; every ring's broker leads,
     and the centre of the chain does not dwarf the others as a global betweenness would."""
     stars, size = 300, 20

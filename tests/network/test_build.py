@@ -162,7 +162,7 @@ def test_nodes_carry_the_facts_rings_are_scored_on(
         assert nodes[("booking", "QR:ESC00")]["one_way"] is False
         assert nodes[("crossing", "c-3-r0")]["decision"] == "referred_protection"
         assert nodes[("crossing", "c-3-r0")]["reasons"] == ["undocumented"]
-        assert nodes[("person", "named:BOSS")]["described"] == ["the boss"]
+        assert nodes[("person", "named:BOSS (DEB1)")]["described"] == ["the boss"]
         # The escort's return ticket on the flight of the card-linked one-way booking.
         escorted = _edges(session, "escorted")
         assert {s.key for _e, s, _t in escorted} == {world.escort}
@@ -171,7 +171,9 @@ def test_nodes_carry_the_facts_rings_are_scored_on(
         # Named together by one witness (never the witness); a named person whose full name is
         # that of exactly one traveller is linked to him as a hypothesis.
         together = _edges(session, "named_together")
-        assert {(s.key, t.key) for _e, s, t in together} == {("named:BOSS", "named:ESCORT RAHIMI")}
+        assert {(s.key, t.key) for _e, s, t in together} == {
+            ("named:BOSS (DEB1)", "named:ESCORT RAHIMI")
+        }
         assert together[0][0].provenance == ["intelligence:DEB1 B2"]
         named_as = _edges(session, "named_as")
         assert {(s.key, t.key) for _e, s, t in named_as} == {("named:ESCORT RAHIMI", world.escort)}

@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from filet.network._build import _named
+from filet.network._build import _named, mention
 from filet.store.schema import (
     IntelligenceItem,
     NetworkEdge,
@@ -673,7 +673,7 @@ def key_players(
     """Degree, weighted degree, betweenness, k-core and brokerage (Burt's constraint), combined
     into one ranking by mean percentile rank; ``exclude`` names never ranked (smuggled migrants).
 
-    Up to 5,000 nodes betweenness is exact (weights as distances: the inverse of tie strength).
+    Up to 2,000 nodes betweenness is exact (weights as distances: the inverse of tie strength).
     Above, it is computed inside each ring candidate (``membership``, by default
     :func:`communities`): edges between communities are left out, so a broker is measured among
     those he connects in his ring, and the cost is the sum over rings instead of nodes x edges.
@@ -684,7 +684,7 @@ def key_players(
     weights = graph.es["weight"] if "weight" in graph.es.attributes() else None
     degree = np.asarray(graph.degree(), dtype=float)
     strength = np.asarray(graph.strength(weights=weights), dtype=float)
-    if n <= 5_000:
+    if n <= 2_000:
         distance = [1.0 / w if w > 0 else 1.0 for w in weights] if weights else None
         between = np.asarray(graph.betweenness(weights=distance, directed=graph.is_directed()))
     else:
@@ -894,7 +894,7 @@ def money_flows(session: Session, network: Network, rings: list[Ring]) -> dict[s
         attrs = item.attributes or {}
         if attrs.get("payer_name"):
             add(
-                _named(str(attrs["payer_name"])),
+                mention(str(attrs["payer_name"]), item.reference),
                 str(attrs.get("currency", "?")),
                 float(attrs.get("amount") or 0),
                 None,

@@ -242,20 +242,20 @@ def _intel_rows(table: pa.Table) -> pa.Table:
             target = attrs.get("beneficiary_account") or attrs.get("beneficiary_name")
             if target:
                 kind = "account" if attrs.get("beneficiary_account") else "person"
-                key = target if kind == "account" else _named(str(target))
+                key = target if kind == "account" else mention(str(target), item["reference"])
                 rows.append(
                     base
                     | {
                         "edge": "paid",
                         "s_kind": "person",
-                        "s_key": _named(str(attrs["payer_name"])),
+                        "s_key": mention(str(attrs["payer_name"]), item["reference"]),
                         "t_kind": kind,
                         "t_key": key,
                         "amount": float(attrs.get("amount") or 0),
                     }
                 )
         elif item["kind"] == "meeting":
-            people = sorted({_named(str(p)) for p in attrs.get("people", [])})
+            people = sorted({mention(str(p), item["reference"]) for p in attrs.get("people", [])})
             for i, first in enumerate(people):
                 for second in people[i + 1 :]:
                     rows.append(
@@ -271,7 +271,11 @@ def _intel_rows(table: pa.Table) -> pa.Table:
         elif item["kind"] == "debriefing":
             # A witness names these people as acting together (never the witness: a migrant).
             named = sorted(
-                {_named(str(x["name_as_known"])) for x in attrs.get("smugglers", [])} - {_named("")}
+                {
+                    mention(str(x["name_as_known"]), item["reference"])
+                    for x in attrs.get("smugglers", [])
+                }
+                - {mention("", item["reference"])}
                 if all(isinstance(x, dict) for x in attrs.get("smugglers", []))
                 else set()
             )
@@ -295,7 +299,7 @@ def _intel_rows(table: pa.Table) -> pa.Table:
                         | {
                             "edge": "uses_phone",
                             "s_kind": "person",
-                            "s_key": _named(str(name)),
+                            "s_key": mention(str(name), item["reference"]),
                             "t_kind": "phone",
                             "t_key": smuggler["phone"],
                         }
@@ -326,9 +330,17 @@ def _described(table: pa.Table) -> pa.Table:
             continue
         for smuggler in (item["attributes"] or {}).get("smugglers", []):
             if isinstance(smuggler, dict) and smuggler.get("name_as_known"):
-                keys.append(_named(str(smuggler["name_as_known"])))
+                keys.append(mention(str(smuggler["name_as_known"]), item["reference"]))
                 roles.append(str(smuggler.get("role_as_described") or "").lower())
     return pa.table({"key": pa.array(keys, pa.string()), "role": pa.array(roles, pa.string())})
+
+
+def mention(name: str, reference: str) -> str:
+    """The key of a person named in an intelligence item or debriefing: the full name when it
+    has two words or more; a single word ("Ahmed", "the Captain") identifies nobody across
+    reports, so it stays the mention of that one item (``named:AHMED (DEB0000001)``)."""
+    key = _named(name)
+    return key if " " in key else f"{key} ({reference})"
 
 
 def _named(name: str) -> str:

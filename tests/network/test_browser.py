@@ -1,6 +1,7 @@
 """Acceptance in a real browser: an analyst opens the ring list, opens a ring's link chart, expands
 a flight to see who else was on it (the chart grows), reads why a link exists, and filters an edge
-type out (the chart shrinks). The ring's smuggled migrants are never listed as suspects."""
+type out (the chart shrinks); the ring's flights are on the map. The ring's smuggled migrants are
+never listed as suspects."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from filet.network import analyse_network, build_network, import_intelligence, s
 from filet.security import SYSTEM, create_user
 from filet.settings import Settings
 from filet.store import make_engine, session_factory, transaction, upgrade
+from filet.store.schema import CrossingPoint
 from filet.web import create_app
 from tests.browser import LiveServer, login, serve
 from tests.network.conftest import INTELLIGENCE, make_world
@@ -35,6 +37,20 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with transaction(session_factory(engine)) as session:
         create_user(session, "analyst", "analyst", PASSWORD, "Analyst")
         make_world(session)
+        for code, country, latitude, longitude in (
+            ("KBL", "AFG", 34.5659, 69.2123),
+            ("FRA", "DEU", 50.0379, 8.5622),
+        ):
+            session.add(
+                CrossingPoint(
+                    code=code,
+                    name=code,
+                    country=country,
+                    kind="air",
+                    latitude=latitude,
+                    longitude=longitude,
+                )
+            )
         import_intelligence(session, items, SYSTEM)
         build_network(session)
         store_rings(session, analyse_network(session))
@@ -123,6 +139,10 @@ def test_analyst_expands_and_filters_a_ring_chart(live: LiveServer, page: Page) 
     )
 
     expect(page.get_by_role("button", name="Export PNG")).to_be_visible()
-    expect(page.get_by_test_id("ring-map")).to_be_visible()
+    # The ring's flights drawn from Kabul to Frankfurt, on the land outline.
+    ring_map = page.get_by_test_id("ring-map")
+    ring_map.scroll_into_view_if_needed()
+    expect(ring_map.locator("path.leaflet-interactive").first).to_be_visible()
+    expect(ring_map).not_to_contain_text("Places without coordinates")
     if SCREENSHOTS:
         page.screenshot(path=SCREENSHOTS, full_page=True)

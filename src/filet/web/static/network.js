@@ -327,7 +327,8 @@
       return;
     }
     const data = json(element, "map", { points: [], legs: [] });
-    const view = L.map(element, { attributionControl: true, zoomSnap: 0.5 });
+    // Leaflet needs a view before any layer is added; the ring's extent is set at the end.
+    const view = L.map(element, { attributionControl: true, zoomSnap: 0.5 }).setView([30, 20], 2);
     try {
       const land = await getJSON("/api/v1/network/basemap");
       L.geoJSON(land, { style: { color: "#999", weight: 0.5, fillColor: "#e8e8e0", fillOpacity: 1 } }).addTo(view);
@@ -353,8 +354,6 @@
       view.fitBounds(bounds, { padding: [30, 30] });
     } else if (bounds.length === 1) {
       view.setView(bounds[0], 5);
-    } else {
-      view.setView([30, 20], 2);
     }
   }
 

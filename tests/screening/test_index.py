@@ -126,3 +126,38 @@ def test_common_keys_alone_do_not_retrieve_everyone() -> None:
         "filet.screening._score", fromlist=["prepare_traveller"]
     ).prepare_traveller(Traveller("t", full_name="Mohamed Ali"))
     assert index.candidates(prepared) == []
+
+
+def test_the_bound_only_skips_candidates_that_cannot_reach_the_threshold() -> None:
+    from filet.screening import prepare_traveller, score_pair
+
+    settings = ScreeningSettings()
+    index = WatchlistIndex(_entries(), settings)
+    skipped = 0
+    for traveller in _travellers():
+        prepared = prepare_traveller(traveller)
+        every = [
+            score_pair(prepared, index.entries[p], settings) for p in index.candidates(prepared)
+        ]
+        for threshold in (0.5, 0.7, 0.9):
+            full = sorted((m.entry.entry_key, m.score) for m in every if m.score >= threshold)
+            bounded = sorted(
+                (m.entry.entry_key, m.score) for m in index.screen(traveller, threshold)
+            )
+            assert bounded == full, (traveller, threshold)
+        skipped += len(every) - len(index._worth_scoring(prepared, 0.7))
+    assert skipped > 0  # the bound does skip work
+
+
+def test_a_forked_batch_gives_the_same_results_in_the_same_order() -> None:
+    index = WatchlistIndex(_entries(), ScreeningSettings())
+    travellers = _travellers() * 3
+    one = [
+        (t.traveller_id, [(m.entry.entry_key, m.score) for m in found])
+        for t, found in index.screen_many(travellers, 0.6)
+    ]
+    two = [
+        (t.traveller_id, [(m.entry.entry_key, m.score) for m in found])
+        for t, found in index.screen_many(travellers, 0.6, workers=2)
+    ]
+    assert one == two

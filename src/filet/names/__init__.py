@@ -7,6 +7,8 @@
 - :func:`compare` → :class:`NameComparison`: a score in [0, 1] with its explanation (aligned
   :class:`PartMatch` es by :class:`MatchRule`, weights, unmatched parts), tuned by
   :class:`NameMatchSettings`.
+- :func:`score_parts`: the score and rule of two single parts (what :func:`compare` aligns;
+  screening bounds candidates with it).
 - :func:`phonetic_key`, :func:`name_keys` (blocking keys for screening indexes and identity
   blocking) and :func:`token_weight` (how much evidence a token carries).
 
@@ -17,7 +19,14 @@ is data under ``filet/names/data/``; see ``docs/names.md``.
 from __future__ import annotations
 
 from filet.names._analyse import AnalysedName, NamePart, NameRole, analyse
-from filet.names._compare import MatchRule, NameComparison, PartMatch, UnmatchedPart, compare
+from filet.names._compare import (
+    MatchRule,
+    NameComparison,
+    PartMatch,
+    UnmatchedPart,
+    compare,
+    score_parts,
+)
 from filet.names._phonetic import phonetic_key
 from filet.names._script import detect_script
 from filet.names._settings import DEFAULT_SETTINGS, NameMatchSettings
@@ -38,6 +47,7 @@ __all__ = [
     "detect_script",
     "name_keys",
     "phonetic_key",
+    "score_parts",
     "token_weight",
     "transliterate",
 ]

@@ -151,8 +151,10 @@ class NameComparison:
 def _fuzzy(left: str, right: str, threshold: float) -> float:
     """Mean of Jaro-Winkler and normalised Levenshtein similarity; 0 when it cannot reach
     ``threshold`` (Levenshtein similarity is bounded by the length ratio, Jaro-Winkler by 1)."""
-    shorter, longer = sorted((len(left), len(right)))
-    if (1.0 + shorter / longer) / 2.0 < threshold:
+    left_length, right_length = len(left), len(right)
+    if left_length > right_length:
+        left_length, right_length = right_length, left_length
+    if (1.0 + left_length / right_length) / 2.0 < threshold:
         return 0.0
     return 0.5 * (
         JaroWinkler.normalized_similarity(left, right)
@@ -168,16 +170,24 @@ def _best_fuzzy(a: NamePart, b: NamePart, threshold: float) -> float:
 
 _PairKey = tuple[str, str, str, str]
 _PAIR_CACHE_LIMIT = 500_000
-_pair_caches: dict[NameMatchSettings, dict[_PairKey, tuple[float, MatchRule]]] = {}
+_pair_caches: dict[int, tuple[NameMatchSettings, dict[_PairKey, tuple[float, MatchRule]]]] = {}
 
 
 def _pair_cache(settings: NameMatchSettings) -> dict[_PairKey, tuple[float, MatchRule]]:
     """Scores of part pairs already seen, per settings: a population shares most of its name
-    tokens, so in batch screening the same pairs (Mohammed/Ali) recur millions of times."""
-    cache = _pair_caches.get(settings)
-    if cache is None or len(cache) > _PAIR_CACHE_LIMIT:
-        cache = _pair_caches[settings] = {}
-    return cache
+    tokens, so in batch screening the same pairs (Mohammed/Ali) recur millions of times.
+    Looked up by the settings object's identity (hashing every field on each call costs more
+    than the lookup); equal settings objects fall back to their value."""
+    found = _pair_caches.get(id(settings))
+    if found is not None and found[0] is settings and len(found[1]) <= _PAIR_CACHE_LIMIT:
+        return found[1]
+    for other, cache in _pair_caches.values():
+        if other == settings and len(cache) <= _PAIR_CACHE_LIMIT:
+            _pair_caches[id(settings)] = (settings, cache)
+            return cache
+    fresh: dict[_PairKey, tuple[float, MatchRule]] = {}
+    _pair_caches[id(settings)] = (settings, fresh)
+    return fresh
 
 
 def score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple[float, MatchRule]:

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
-from filet.names import AnalysedName, analyse, compare
+from filet.names import AnalysedName, NameComparison, analyse, compare
 from filet.screening._import import same_country
 from filet.screening._model import (
     Evidence,
@@ -191,12 +191,24 @@ def _agree(a: str | None, b: str | None) -> bool | None:
 
 
 def score_pair(
-    traveller: PreparedTraveller, entry: PreparedEntry, settings: ScreeningSettings
+    traveller: PreparedTraveller,
+    entry: PreparedEntry,
+    settings: ScreeningSettings,
+    comparisons: dict[int, NameComparison] | None = None,
 ) -> ScreeningMatch:
-    """Score one traveller against one listed person, with every piece of evidence."""
+    """Score one traveller against one listed person, with every piece of evidence.
+
+    ``comparisons`` memoises name comparisons of this traveller by listed-name object, for
+    entries that share one analysed name (an index analyses each distinct name once).
+    """
     best = None
     for candidate in entry.names:
-        comparison = compare(traveller.name, candidate)
+        if comparisons is None:
+            comparison = compare(traveller.name, candidate)
+        else:
+            comparison = comparisons.get(id(candidate)) or comparisons.setdefault(
+                id(candidate), compare(traveller.name, candidate)
+            )
         if best is None or comparison.score > best.score:
             best = comparison
     name_score = best.score if best is not None else 0.0

@@ -121,3 +121,29 @@ def test_ring_exports_are_audited(site: Site, tmp_path: Path) -> None:  # noqa: 
             )
         ).all()
     assert len(exported) == 4 and all(e.object_ids == [reference] for e in exported)
+
+
+def test_screens_render_for_an_analyst_in_french(site: Site, tmp_path: Path) -> None:  # noqa: F811
+    world = _stored_world(site, tmp_path)
+    headers = site.headers("analyst") | {"Accept-Language": "fr"}
+    listing = site.client.get("/network", headers=headers)
+    assert listing.status_code == 200 and "Réseaux de trafic illicite de migrants" in listing.text
+    reference = site.client.get("/api/v1/network/rings", headers=headers).json()["rings"][0][
+        "reference"
+    ]
+    assert reference in listing.text
+    page = site.client.get(f"/network/rings/{reference}", headers=headers)
+    assert page.status_code == 200 and "Graphe relationnel" in page.text
+    assert f"/api/v1/network/rings/{reference}/graph" in page.text
+    # The analyst may not open cases: no case form; an investigator gets it.
+    assert f"/network/rings/{reference}/case" not in page.text
+    investigator = site.client.get(
+        f"/network/rings/{reference}", headers=site.headers("investigator")
+    )
+    assert f'action="/network/rings/{reference}/case"' in investigator.text
+    with session_factory(site.engine)() as session:
+        escort = session.scalars(select(NetworkNode).where(NetworkNode.key == world.escort)).one()
+    node = site.client.get(f"/network/nodes/{escort.id}", headers=headers)
+    assert node.status_code == 200 and f'data-center="{escort.id}"' in node.text
+    assert site.client.get("/network/rings/RING-999999", headers=headers).status_code == 404
+    assert site.client.get("/network/nodes/999999", headers=headers).status_code == 404

@@ -33,8 +33,8 @@ def synth(
         None,
         "--workers",
         min=0,
-        help="Processes writing the API/PNR files (default: one per spare core from 50,000"
-        " travellers). The files are the same whatever the number.",
+        help="Processes writing the API/PNR files (default: one per core, at most four, from"
+        " 50,000 travellers). The files are the same whatever the number.",
     ),
 ) -> None:
     """Generate a synthetic world: API/PNR messages, crossings, MRZs, lists and truth/."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from filet.documents._checkdigit import check_digit
 from filet.documents._layout import LAYOUTS, Layout, MRZFormat, Pos, Span
@@ -109,8 +110,8 @@ def write_mrz(document: DocumentData, *, specimen: bool = False) -> tuple[str, .
     put(layout.issuing_state, _country(document.issuing_state, "issuing_state", specimen))
     put(layout.nationality, _country(document.nationality, "nationality", specimen))
 
-    primary = transliterate_mrz_name(document.surname, field="surname")
-    secondary = transliterate_mrz_name(document.given_names, field="given_names")
+    primary = _transliterated(document.surname, "surname")
+    secondary = _transliterated(document.given_names, "given_names")
     if not primary:
         raise _bad("expected a surname (primary identifier)", "surname")
     _, name_start, name_end = layout.name
@@ -185,6 +186,14 @@ def _document_code(document: DocumentData, layout: Layout) -> str:
     return code
 
 
+@lru_cache(maxsize=8192)
+def _transliterated(name: str, field: str) -> str:
+    """:func:`transliterate_mrz_name`, remembered: writers of many documents meet the same
+    names again and again (an error is raised again each time, never remembered)."""
+    return transliterate_mrz_name(name, field=field)
+
+
+@lru_cache(maxsize=1024)
 def _country(code: str, field: str, specimen: bool) -> str:
     known = icao_code(code)
     if known is None or not is_valid_icao_code(known, specimen=specimen):

@@ -49,7 +49,8 @@ def generate(
     """Generate a world into ``out`` (which must be new or empty) and say what was written.
 
     ``workers`` processes write the flights' API and PNR files while the generator goes on
-    (``None``: one per spare core for worlds of 50,000 travellers or more, else none). The files
+    (``None``: one per core, at most four, for worlds of 50,000 travellers or more,
+    else none). The files
     are the same whatever the number.
     """
     generator = WorldGenerator(

@@ -76,12 +76,13 @@ def write_flight_files(root: str, flights: list[FlightFiles]) -> int:
 
 
 def default_workers(travellers: int) -> int:
-    """Workers worth starting: none for small worlds (starting them costs about a second), else
-    one per core beyond the generator's own, at most three."""
+    """Workers worth starting: none for small worlds or a single core, else one per core, at
+    most four. Writing the messages takes more CPU than generating them, so on two cores two
+    writers next to the generator finish sooner than one."""
     cores = os.cpu_count() or 1
     if travellers < 50_000 or cores < 2:
         return 0
-    return min(cores - 1, 3)
+    return min(cores, 4)
 
 
 class FlightFileWriter:

@@ -180,9 +180,9 @@ class WorldGenerator:
         self._crossings_header = True
         self._crossings = self.out.open_text("crossings.csv")
         self._mrz_out = self.out.mrz
+        self._records = self.out.truth["records"]
         self.lost_reports: list[tuple[str, str, str, str, str, str, str, str, str]] = []
         self.listed: list[tuple[Person, str, str, str]] = []
-        self._written_bookings: set[str] = set()
         self._mrz_cache: dict[str, list[str]] = {}
         self._reported_lost: set[str] = set()
         self._prepare_choices()
@@ -1544,14 +1544,13 @@ class WorldGenerator:
             transaction_ref=reference,
         )
         bookings = []
-        written = self._written_bookings
         file = f"pnr/{stem}.edi"
-        for locator, (booking, truths) in load.bookings.items():
+        for locator, (booking, booking_truth) in load.bookings.items():
             bookings.append(booking)
-            if locator not in written:
-                written.add(locator)
+            if not booking_truth.written:
+                booking_truth.written = True
                 self.counts["bookings"] += 1
-                for ref_index, truth in enumerate(truths, start=1):
+                for ref_index, truth in enumerate(booking_truth.travellers, start=1):
                     self._record_truth(f"pnrgov:{locator}:{ref_index}", "pnrgov", file, truth)
         self._files.add(
             FlightFiles(
@@ -1567,16 +1566,18 @@ class WorldGenerator:
         )
 
     def _record_truth(self, record_id: str, source: str, file: str, truth: RecordTruth) -> None:
-        self.out.truth_row(
-            "records",
-            record_id,
-            source,
-            file,
-            truth.identity_person_id,
-            truth.physical_person_id,
-            truth.operation_id,
-            truth.group_id,
-            ";".join(truth.variations),
+        # The most written truth row: straight to its CSV writer (every value is a string).
+        self._records.writerow(
+            (
+                record_id,
+                source,
+                file,
+                truth.identity_person_id,
+                truth.physical_person_id,
+                truth.operation_id,
+                truth.group_id,
+                ";".join(truth.variations),
+            )
         )
 
     def _write_crossings(self, pending: list[PendingCrossing]) -> None:

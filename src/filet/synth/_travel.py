@@ -114,6 +114,15 @@ class BookingPlan:
 
 
 @dataclass(slots=True)
+class BookingTruth:
+    """The truth of a booking's travellers, written once, with the first flight that carries it
+    (a flag on the booking rather than a set of every locator written, which would grow)."""
+
+    travellers: list[RecordTruth]
+    written: bool = False
+
+
+@dataclass(slots=True)
 class FlightLoad:
     """One scheduled flight on one day with everything the world put on it."""
 
@@ -127,7 +136,7 @@ class FlightLoad:
     reported: bool = False
     """The flight arrives at or leaves a reporting airport and departs within the period."""
     api: list[tuple[ApiTraveller, RecordTruth]] = field(default_factory=list)
-    bookings: dict[str, tuple[PnrBooking, list[RecordTruth]]] = field(default_factory=dict)
+    bookings: dict[str, tuple[PnrBooking, BookingTruth]] = field(default_factory=dict)
     seats_taken: int = 0
     _model: Flight | None = None
 
@@ -310,6 +319,7 @@ class TravelBook:
             )
             for p in passengers
         ]
+        booking_truth = BookingTruth(truths)
         api: list[tuple[TravellerName, list[TravelDocument], RecordTruth]] = []
         end = self.end
         locator = booking.record_locator
@@ -357,7 +367,7 @@ class TravelBook:
                     traveller = self._api(passenger, load, locator, seat, name, documents)
                     load.api.append((traveller, api_truth))
             if reported:
-                load.bookings[locator] = (booking, truths)
+                load.bookings[locator] = (booking, booking_truth)
         if crossings:
             self._air_crossings(plan, outbound, inbound)
         return legs

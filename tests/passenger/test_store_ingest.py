@@ -261,3 +261,39 @@ def test_bulk_ingestion_leaves_what_row_by_row_ingestion_left(
         assert {t: v[0] for t, v in got["tables"].items()} == {
             t: v[0] for t, v in expected["tables"].items()
         }
+
+
+def test_a_message_failing_after_its_first_manifest_is_stored_leaves_nothing(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Two flight lists in one interchange; the second cannot be stored (no departure time),
+    after the first list's travellers went in with executemany: the whole message rolls back."""
+    good = FlightManifest(
+        flight=_flight(),
+        travellers=[
+            ApiTraveller(
+                name=TravellerName(surname="TESFAY", given_names="SAMUEL"),
+                documents=[TravelDocument(doc_type="P", number="P1", issuing_state="ERI")],
+            )
+        ],
+    )
+    undated = FlightManifest(
+        flight=Flight(
+            carrier="TK",
+            number="7",
+            legs=[FlightLeg(departure_airport="IST", arrival_airport="AMS")],
+        ),
+        travellers=[ApiTraveller(name=TravellerName(surname="GEBRE", given_names="SABA"))],
+    )
+    first = write_paxlst(good, interchange_ref="1").splitlines()
+    second = write_paxlst(undated, interchange_ref="2").splitlines()
+    start = next(i for i, line in enumerate(second) if line.startswith("UNH"))
+    end = next(i for i, line in enumerate(second) if line.startswith("UNT"))
+    trailer = next(i for i, line in enumerate(first) if line.startswith("UNE"))
+    lines = first[:trailer] + second[start : end + 1] + ["UNE+2+1'"] + first[trailer + 1 :]
+    with pytest.raises(InputError) as caught:
+        _ingest(sessions, "\n".join(lines).encode(), "two-lists.edi")
+    assert caught.value.place.tag == "DTM"
+    with sessions() as session:
+        for table in TABLES:
+            assert session.execute(select(func.count()).select_from(table)).scalar_one() == 0

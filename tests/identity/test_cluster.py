@@ -87,7 +87,6 @@ def test_real_birth_dates_that_differ_keep_a_chain_of_common_names_apart() -> No
     links = [
         _link("a", "b", 0.99, 8),
         _link("b", "c", 0.98, 7),
-        _link("c", "d", 0.97, 6),
         _link("b", "d", 0.96, 5.5),
         _link("b", "e", 0.96, 5),
     ]
@@ -107,6 +106,7 @@ def test_a_shared_document_overrides_different_birth_dates() -> None:
 def test_documents_of_one_state_keep_people_apart_unless_the_birth_date_is_shared() -> None:
     facts = {
         "a": RecordFacts(frozenset({("ETH", "Y2237008")}), None),
+        "x": RecordFacts(),  # no document: links to both
         "b": RecordFacts(frozenset({("ETH", "Y1655238")}), None),
         # A renewed passport: same real birth date, new number.
         "c": RecordFacts(frozenset({("ERI", "E1000001")}), "1990-05-06"),
@@ -114,9 +114,21 @@ def test_documents_of_one_state_keep_people_apart_unless_the_birth_date_is_share
         # A misread number: one character away.
         "e": RecordFacts(frozenset({("ERI", "E1000007")}), None),
     }
-    links = [_link("a", "b", 0.99, 8), _link("c", "d", 0.99, 8), _link("c", "e", 0.99, 8)]
+    links = [
+        _link("a", "x", 0.99, 9),
+        _link("x", "b", 0.99, 8),
+        _link("c", "d", 0.99, 8),
+        _link("d", "e", 0.99, 7),
+    ]
     result = cluster_links(list(facts), links, threshold=0.95, facts=facts)
-    assert result.clusters() == {"a": ["a"], "b": ["b"], "c": ["c", "d", "e"]}
+    assert result.clusters() == {"a": ["a", "x"], "b": ["b"], "c": ["c", "d", "e"]}
+
+
+def test_two_lone_records_are_judged_by_their_own_link() -> None:
+    # The model has weighed their dates already: a mistyped date does not undo the link.
+    facts = {"a": RecordFacts(birth_date="1956-09-09"), "b": RecordFacts(birth_date="1965-09-09")}
+    result = cluster_links(["a", "b"], [_link("a", "b", 0.999, 12)], threshold=0.95, facts=facts)
+    assert result.clusters() == {"a": ["a", "b"]}
 
 
 def test_an_analysts_same_judgement_overrides_the_facts() -> None:

@@ -16,7 +16,9 @@ weight (strongest first, like single-linkage with must-not-link constraints):
    - hold real birth dates (full, not 1 January / 1 July) that differ by more than a typo or a
      day/month swap, and share no travel document.
    These are facts of the whole person, not of the one link: a chain of links through common
-   names cannot join two people whose documents or dates say they are two;
+   names cannot join two people whose documents or dates say they are two. (Between two lone
+   records the model has already weighed their dates and documents: only co-travel and
+   judgements can refuse that link);
 3. "unsure" judgements change nothing.
 
 Each record's confidence is the probability of its strongest accepted link.
@@ -141,9 +143,14 @@ class _PersonFacts:
                     return True
         return False
 
-    def conflicts_with(self, other: _PersonFacts) -> bool:
+    def conflicts_with(self, other: _PersonFacts, *, direct: bool = False) -> bool:
+        """Whether the two persons are certainly two. ``direct``: each is one record and the
+        link being taken is their own pair, whose dates and documents the model has already
+        weighed (a typo in a date must not undo a link the rest of the evidence makes)."""
         if self._travelled_together(other):
             return True
+        if direct:
+            return False
         shared_date = bool(
             {_date_key(date) for date in self.dates} & {_date_key(date) for date in other.dates}
         )
@@ -196,7 +203,8 @@ class _Partition:
         if any(self.apart.get(record, set()) & large for record in small):
             return False
         mine, theirs = self.facts.get(first), self.facts.get(second)
-        return mine is None or theirs is None or not mine.conflicts_with(theirs)
+        direct = len(small) == 1 and len(large) == 1
+        return mine is None or theirs is None or not mine.conflicts_with(theirs, direct=direct)
 
     def join(self, first: str, second: str, *, forced: bool = False) -> bool:
         """Join the clusters of two records; ``forced`` (an analyst's "same", a person already

@@ -343,3 +343,31 @@ def test_caviar_key_players_are_the_leaders_morselli_named() -> None:
     assert [p.node for p in key_players(middle, names, top=2)] == ["X1", "X12"]
     end, names = _caviar("end")
     assert {"X1", "X12"} <= {p.node for p in key_players(end, names, top=4)}
+
+
+def test_evaluation_maps_named_people_by_the_items_that_name_them(
+    world: World, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from filet.evaluation import Truth, named_persons
+
+    def write(name: str, header: str, rows: list[str]) -> None:
+        (tmp_path / name).write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+    write("records.csv", "record_id,physical_person_id,operation_id", [])
+    write(
+        "persons.csv",
+        "person_id,kind,latin_name,native_name",
+        ["F1,facilitator,Someone Else,", "F3,facilitator,,", "P9,unrelated,Other Sender,"],
+    )
+    write(
+        "intelligence.csv",
+        "item_id,true,network_id,operation_id,about_person_ids",
+        ["INT2,1,N1,OP1,F1;F2", "INT4,1,N1,OP1,F1;F3"],
+    )
+    write("facilitators.csv", "person_id,network_id,role,phone,card_number,detail", [])
+    with sessions() as session:
+        named = named_persons(session, Truth.load(tmp_path))
+    # Payer of INT2 and first party of INT4; second party of INT4; the one bearer of a name.
+    assert named["named:AHMAD PAYER"] == "F1"
+    assert named["named:BOSS KHAN"] == "F3"
+    assert named["named:OTHER SENDER"] == "P9"

@@ -254,20 +254,34 @@ def synthetic_run(n: int, with_plain: bool = True) -> None:
             f"F1 {scores.f1:.4f}  time {seconds:.1f} s"
         )
     print(f"  filet.identity peak memory (process, after its run): {ours_memory:.0f} MB")
-    incremental(records, settings, 10_000 if n >= 100_000 else None)
+    if n >= 100_000:
+        incremental(records, settings, 10_000, resolved=ours)
+    else:
+        incremental(records, settings)
     for group, (pairs, _) in sorted(report.breakdowns["script"].items()):
         print(f"  filet.identity by script {group:9} F1 {pairs.f1:.4f}")
 
 
-def incremental(records: pd.DataFrame, settings: Settings, count: int | None = None) -> None:
-    """Link the last ``count`` records (default 10 %) to persons resolved from the others."""
+def incremental(
+    records: pd.DataFrame,
+    settings: Settings,
+    count: int | None = None,
+    resolved: dict[str, str] | None = None,
+) -> None:
+    """Link the last ``count`` records (default 10 %) to persons resolved from the others
+    (``resolved``: the persons of a full run, restricted to the others; else resolved here)."""
     split = len(records) - count if count else len(records) * 9 // 10
     existing, new = records.iloc[:split], records.iloc[split:]
     with tempfile.TemporaryDirectory() as folder:
         resolver = IdentityResolver(
             settings=settings, feature_cache=Path(folder) / "features.parquet", explain=False
         )
-        persons = resolver.resolve(existing).clustering.cluster_of  # also fills the cache
+        if resolved is None:
+            persons = resolver.resolve(existing).clustering.cluster_of  # also fills the cache
+        else:
+            resolver.prepare(existing)  # fills the feature cache, as the store run keeps it
+            kept = set(existing["record_id"].astype(str))
+            persons = {record: person for record, person in resolved.items() if record in kept}
         start = time.perf_counter()
         resolution = resolver.link_new(existing, persons, new)
         seconds = time.perf_counter() - start

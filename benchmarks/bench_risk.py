@@ -105,8 +105,11 @@ def make_rules(count: int) -> RuleSet:
     return RuleSet(rules)
 
 
-def batch(bookings: int, rule_count: int, peer_rows: int) -> None:
+def batch(bookings: int, rule_count: int, peer_rows: int, memory_limit: str) -> None:
     connection = duckdb.connect()
+    # A shared machine: cap DuckDB's memory and let joins and aggregates spill to disk.
+    connection.execute(f"SET memory_limit = '{memory_limit}'")
+    connection.execute(f"SET temp_directory = '{tempfile.mkdtemp(prefix='bench-risk-spill-')}'")
     started = time.perf_counter()
     connection.execute(GENERATE.format(n=bookings))
     generated = time.perf_counter() - started
@@ -269,9 +272,10 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--online-bookings", type=int, default=500)
     parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit (spills beyond)")
     parser.add_argument("--peer-rows", type=int, default=50_000)
     args = parser.parse_args()
-    batch(args.bookings, args.rules, args.peer_rows)
+    batch(args.bookings, args.rules, args.peer_rows, args.memory_limit)
     online(args.online_bookings, args.calls)
 
 

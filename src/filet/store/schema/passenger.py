@@ -54,7 +54,7 @@ class ApiTraveller(IdMixin, CreatedMixin, Base):
     flight_id: Mapped[int] = mapped_column(ForeignKey("flights.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
     traveller_key: Mapped[str] = mapped_column(String(128))
-    role: Mapped[str] = mapped_column(String(10))  # passenger|crew
+    role: Mapped[str] = mapped_column(String(32))  # passenger, crew, in_transit_passenger, ...
     surname: Mapped[str | None] = mapped_column(String(300))
     given_names: Mapped[str | None] = mapped_column(String(300))
     name_as_sent: Mapped[str | None] = mapped_column(String(600))

@@ -6,6 +6,7 @@ export). Debriefings of migrants are recorded here too, with consent, as graded 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -57,6 +58,19 @@ def _case(session: Session, reference: str) -> InvestigationCase:
 def _done(session: Session, case: InvestigationCase) -> dict[str, Any]:
     session.commit()
     return network.case_file(session, case)
+
+
+def _apply(
+    session: Session, reference: str, work: Callable[[InvestigationCase], object]
+) -> dict[str, Any]:
+    """Run ``work`` on the case, then answer with the case file; a refusal changes nothing."""
+    case = _case(session, reference)
+    try:
+        work(case)
+    except FiletError as error:
+        session.rollback()
+        raise refusal(error) from None
+    return _done(session, case)
 
 
 class OpenCase(BaseModel):
@@ -150,12 +164,13 @@ def add_member(
     session: Session = Depends(db_session),
 ) -> dict[str, Any]:
     """Add a person with a role (or change their role); a smuggled migrant only as a witness."""
-    case = _case(session, reference)
-    try:
-        network.add_member(session, case, body.person_id, body.role, body.reason, principal.actor)
-    except FiletError as error:
-        raise refusal(error) from None
-    return _done(session, case)
+    return _apply(
+        session,
+        reference,
+        lambda c: network.add_member(
+            session, c, body.person_id, body.role, body.reason, principal.actor
+        ),
+    )
 
 
 @router.post("/cases/{reference}/members/{person_id}/remove")
@@ -166,12 +181,11 @@ def remove_member(
     principal: Principal = Depends(require(MANAGE)),
     session: Session = Depends(db_session),
 ) -> dict[str, Any]:
-    case = _case(session, reference)
-    try:
-        network.remove_member(session, case, person_id, body.reason, principal.actor)
-    except FiletError as error:
-        raise refusal(error) from None
-    return _done(session, case)
+    return _apply(
+        session,
+        reference,
+        lambda c: network.remove_member(session, c, person_id, body.reason, principal.actor),
+    )
 
 
 @router.post("/cases/{reference}/notes")
@@ -181,12 +195,11 @@ def add_note(
     principal: Principal = Depends(require(MANAGE)),
     session: Session = Depends(db_session),
 ) -> dict[str, Any]:
-    case = _case(session, reference)
-    try:
-        network.add_note(session, case, body.text, principal.actor)
-    except FiletError as error:
-        raise refusal(error) from None
-    return _done(session, case)
+    return _apply(
+        session,
+        reference,
+        lambda c: network.add_note(session, c, body.text, principal.actor),
+    )
 
 
 @router.post("/cases/{reference}/hypothesis")
@@ -197,20 +210,19 @@ def change_hypothesis(
     session: Session = Depends(db_session),
 ) -> dict[str, Any]:
     """Change the offence hypothesis with the reason and the evidence (history kept)."""
-    case = _case(session, reference)
-    try:
-        network.set_offence_hypothesis(
+    return _apply(
+        session,
+        reference,
+        lambda c: network.set_offence_hypothesis(
             session,
-            case,
+            c,
             body.hypothesis,
             body.evidence,
             principal.actor,
             reason=body.reason,
             items=body.items,
-        )
-    except FiletError as error:
-        raise refusal(error) from None
-    return _done(session, case)
+        ),
+    )
 
 
 @router.post("/cases/{reference}/intelligence")
@@ -221,12 +233,11 @@ def attach_item(
     session: Session = Depends(db_session),
 ) -> dict[str, Any]:
     """Attach a stored graded intelligence item to the case."""
-    case = _case(session, reference)
-    try:
-        network.attach_item(session, case, body.reference, principal.actor, body.note)
-    except FiletError as error:
-        raise refusal(error) from None
-    return _done(session, case)
+    return _apply(
+        session,
+        reference,
+        lambda c: network.attach_item(session, c, body.reference, principal.actor, body.note),
+    )
 
 
 @router.post("/cases/{reference}/close")
@@ -236,12 +247,11 @@ def close_case(
     principal: Principal = Depends(require(MANAGE)),
     session: Session = Depends(db_session),
 ) -> dict[str, Any]:
-    case = _case(session, reference)
-    try:
-        network.close_case(session, case, body.reason, principal.actor)
-    except FiletError as error:
-        raise refusal(error) from None
-    return _done(session, case)
+    return _apply(
+        session,
+        reference,
+        lambda c: network.close_case(session, c, body.reason, principal.actor),
+    )
 
 
 @router.post("/cases/{reference}/reopen")
@@ -251,12 +261,11 @@ def reopen_case(
     principal: Principal = Depends(require(MANAGE)),
     session: Session = Depends(db_session),
 ) -> dict[str, Any]:
-    case = _case(session, reference)
-    try:
-        network.reopen_case(session, case, body.reason, principal.actor)
-    except FiletError as error:
-        raise refusal(error) from None
-    return _done(session, case)
+    return _apply(
+        session,
+        reference,
+        lambda c: network.reopen_case(session, c, body.reason, principal.actor),
+    )
 
 
 @router.get("/cases/{reference}/file")

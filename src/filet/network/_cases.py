@@ -253,25 +253,16 @@ def add_member(
         session.add(member)
     else:
         member.role = role
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="member",
-            user_id=actor.user_id,
-            text=reason.strip(),
-            data={"action": "add" if previous is None else "role", "person_id": person_id}
-            | {"role": role, "from": previous},
-        )
-    )
-    record(
+    _log(
         session,
+        case,
         actor,
-        "update",
-        "investigation_case",
-        [case.reference],
+        "member",
+        reason,
+        {"action": "add" if previous is None else "role", "person_id": person_id}
+        | {"role": role, "from": previous},
         {"member": person_id, "role": role},
     )
-    session.flush()
     return member
 
 
@@ -289,28 +280,22 @@ def remove_member(
             f"person {person_id} is not in case {case.reference}", Place(field="person_id")
         )
     session.delete(member)
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="member",
-            user_id=actor.user_id,
-            text=reason.strip(),
-            data={"action": "remove", "person_id": person_id, "role": member.role},
-        )
+    _log(
+        session,
+        case,
+        actor,
+        "member",
+        reason,
+        {"action": "remove", "person_id": person_id, "role": member.role},
+        {"removed": person_id},
     )
-    record(session, actor, "update", "investigation_case", [case.reference], {"removed": person_id})
-    session.flush()
 
 
 def add_note(session: Session, case: InvestigationCase, text: str, actor: Actor) -> CaseEvent:
     _open(case)
     if not text.strip():
         raise InputError("an empty note", Place(field="text"))
-    event = CaseEvent(case_id=case.id, kind="note", user_id=actor.user_id, text=text.strip())
-    session.add(event)
-    record(session, actor, "update", "investigation_case", [case.reference], {"note": True})
-    session.flush()
-    return event
+    return _log(session, case, actor, "note", text, {}, {"note": True})
 
 
 def set_offence_hypothesis(
@@ -343,30 +328,21 @@ def set_offence_hypothesis(
         raise NotFoundError(f"no intelligence item {missing[0]}", Place(field="items"))
     previous = case.offence_hypothesis
     case.offence_hypothesis = hypothesis
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="hypothesis",
-            user_id=actor.user_id,
-            text=evidence.strip(),
-            data={
-                "from": previous,
-                "to": hypothesis,
-                "reason": reason.strip(),
-                "evidence": evidence.strip(),
-                "items": list(items),
-            },
-        )
-    )
-    record(
+    _log(
         session,
+        case,
         actor,
-        "update",
-        "investigation_case",
-        [case.reference],
+        "hypothesis",
+        evidence,
+        {
+            "from": previous,
+            "to": hypothesis,
+            "reason": reason.strip(),
+            "evidence": evidence.strip(),
+            "items": list(items),
+        },
         {"hypothesis": [previous, hypothesis]},
     )
-    session.flush()
 
 
 def attach_item(
@@ -383,21 +359,19 @@ def attach_item(
         raise ConflictError(
             f"item {reference} is already in case {case.reference}", Place(field="reference")
         )
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="intelligence",
-            user_id=actor.user_id,
-            text=note.strip(),
-            data={
-                "reference": reference,
-                "kind": item.kind,
-                "grade": f"{item.source_reliability}{item.information_credibility}",
-            },
-        )
+    _log(
+        session,
+        case,
+        actor,
+        "intelligence",
+        note,
+        {
+            "reference": reference,
+            "kind": item.kind,
+            "grade": f"{item.source_reliability}{item.information_credibility}",
+        },
+        {"item": reference},
     )
-    record(session, actor, "update", "investigation_case", [case.reference], {"item": reference})
-    session.flush()
     return item
 
 
@@ -454,17 +428,28 @@ def _status(
         )
     previous = case.status
     case.status = status
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="status",
-            user_id=actor.user_id,
-            text=reason.strip(),
-            data={"from": previous, "to": status},
-        )
+    _log(
+        session, case, actor, "status", reason, {"from": previous, "to": status}, {"status": status}
     )
-    record(session, actor, "update", "investigation_case", [case.reference], {"status": status})
+
+
+def _log(
+    session: Session,
+    case: InvestigationCase,
+    actor: Actor,
+    kind: str,
+    text: str,
+    data: dict[str, Any],
+    audit: dict[str, Any],
+) -> CaseEvent:
+    """One change to a case: its history event, the audit entry, flushed."""
+    event = CaseEvent(
+        case_id=case.id, kind=kind, user_id=actor.user_id, text=text.strip(), data=data
+    )
+    session.add(event)
+    record(session, actor, "update", "investigation_case", [case.reference], audit)
     session.flush()
+    return event
 
 
 def _protected_persons(session: Session, person_ids: list[int]) -> dict[int, str]:

@@ -5,18 +5,24 @@ identities, screen against watchlists, assess with the active risk rules, then b
 the network. ``demo_steps`` loads a synthetic world the way an agency would load real sources —
 reference data, messages, lists, intelligence, the starter rule library approved by a supervisor —
 and then runs the analyses. Each step is a ``filet`` command, so the demo shows exactly what an
-operator would type, and each is run as its own process with its own transaction(s).
+operator would type, and each is run as its own process with its own transaction(s). After each
+step its wall time, CPU time and peak memory (resident set of the step's process) are printed,
+and a table of every step at the end, so that a slow or memory-hungry step is found at once.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from rich.console import RenderableType
+from rich.table import Table
 
 from filet.errors import FiletError
 
@@ -81,12 +87,69 @@ class StepFailed(FiletError):
     """A step of the pipeline failed; its own error was printed above."""
 
 
-def run_steps(steps: list[Step], say: Callable[[str], None]) -> None:
-    """Run each step as `filet ...`; stop at the first failure."""
+@dataclass(frozen=True)
+class StepUsage:
+    """What a step cost: wall and CPU seconds, and the peak resident memory of its process."""
+
+    title: str
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+
+
+def _run_measured(argv: list[str]) -> tuple[int, float, float]:
+    """Run ``argv`` and return its exit code, CPU seconds and peak RSS in MiB.
+
+    ``os.wait4`` reports the resources of that one child (and of the processes it waited for),
+    where ``RUSAGE_CHILDREN`` would mix every step run so far. Without ``wait4`` (Windows) the
+    step runs unmeasured."""
+    process = subprocess.Popen(argv)
+    if not hasattr(os, "wait4"):
+        return process.wait(), 0.0, 0.0
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    process.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is in KiB on Linux, in bytes on macOS.
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return process.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / scale
+
+
+def usage_table(usages: list[StepUsage]) -> Table:
+    """The steps' costs, for people: the heaviest step stands out."""
+    table = Table("step", "wall s", "CPU s", "peak MiB", title="pipeline steps")
+    heaviest = max((u.peak_mib for u in usages), default=0.0)
+    for usage in usages:
+        peak = f"{usage.peak_mib:,.0f}"
+        table.add_row(
+            usage.title,
+            f"{usage.seconds:,.1f}",
+            f"{usage.cpu_seconds:,.1f}",
+            f"[bold]{peak}[/]" if usage.peak_mib == heaviest else peak,
+        )
+    return table
+
+
+def run_steps(steps: list[Step], say: Callable[[RenderableType], None]) -> list[StepUsage]:
+    """Run each step as `filet ...`, saying what each cost; stop at the first failure.
+
+    With more than one step, a table of every step's cost is said at the end."""
+    usages: list[StepUsage] = []
     for number, step in enumerate(steps, start=1):
         say(f"[{number}/{len(steps)}] {step.title}: filet {' '.join(step.argv)}")
-        completed = subprocess.run([sys.executable, "-m", "filet", *step.argv], check=False)
-        if completed.returncode != 0:
-            raise StepFailed(
-                f"step {number} ({step.title}) failed with exit code {completed.returncode}"
-            )
+        started = time.perf_counter()
+        code, cpu, peak = _run_measured([sys.executable, "-m", "filet", *step.argv])
+        usage = StepUsage(step.title, time.perf_counter() - started, cpu, peak)
+        usages.append(usage)
+        say(
+            f"[dim]    {usage.seconds:,.1f} s, CPU {usage.cpu_seconds:,.1f} s, "
+            f"peak {usage.peak_mib:,.0f} MiB[/]"
+        )
+        if code != 0:
+            raise StepFailed(f"step {number} ({step.title}) failed with exit code {code}")
+    if len(usages) > 1:
+        say(usage_table(usages))
+    return usages

@@ -81,14 +81,27 @@ def _click_element(page: Page, group: str, kind: str, key_end: str = "") -> None
                 const p = chosen[0].renderedPosition();
                 return [p.x, p.y];
             }
-            // The edge whose midpoint lies farthest from any node, so the click hits the edge.
+            // The edge whose midpoint lies farthest from every node and every other edge,
+            // inside the visible chart, so the click can only hit that edge.
+            const w = cy.width(), h = cy.height();
+            function toSegment(m, a, b) {
+                const dx = b.x - a.x, dy = b.y - a.y;
+                const len = dx * dx + dy * dy;
+                const t = len ? Math.max(0, Math.min(1, ((m.x - a.x) * dx + (m.y - a.y) * dy) / len)) : 0;
+                return Math.hypot(m.x - (a.x + t * dx), m.y - (a.y + t * dy));
+            }
             let best = null, room = -1;
             chosen.forEach((edge) => {
                 const m = edge.renderedMidpoint();
-                const near = Math.min(...cy.nodes().map((n) => {
+                if (m.x < 10 || m.y < 10 || m.x > w - 10 || m.y > h - 10) { return; }
+                const nodeRoom = Math.min(...cy.nodes().map((n) => {
                     const p = n.renderedPosition();
                     return Math.hypot(p.x - m.x, p.y - m.y);
                 }));
+                const others = cy.edges().filter((o) => o.id() !== edge.id());
+                const edgeRoom = others.length ? Math.min(...others.map((o) =>
+                    toSegment(m, o.source().renderedPosition(), o.target().renderedPosition()))) : 1e9;
+                const near = Math.min(nodeRoom, edgeRoom);
                 if (near > room) { room = near; best = m; }
             });
             return [best.x, best.y];
@@ -120,7 +133,9 @@ def test_analyst_expands_and_filters_a_ring_chart(live: LiveServer, page: Page) 
     grown, grown_edges = _counts(page)
     assert grown >= nodes + 3 and grown_edges > edges
 
-    # Why does a link exist: its kind, dates and the records it comes from.
+    # Why does a link exist: its kind, dates and the records it comes from. The officer
+    # first fits the grown chart to the view (the new nodes may lie outside it).
+    page.get_by_role("button", name="Fit to screen").click()
     _click_element(page, "edge", "paid_with")
     detail = page.get_by_test_id("chart-detail")
     expect(detail).to_contain_text("paid with card")

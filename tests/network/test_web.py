@@ -11,7 +11,7 @@ from sqlalchemy import select
 from filet.network import analyse_network, build_network, import_intelligence, store_rings
 from filet.security import SYSTEM
 from filet.store import session_factory, transaction
-from filet.store.schema import AuditEvent, NetworkNode
+from filet.store.schema import AuditEvent, IdentityRecord, NetworkNode, Person
 from tests.network.conftest import INTELLIGENCE, World, make_world
 from tests.web.conftest import Site, site  # noqa: F401 (the fixture)
 
@@ -147,3 +147,36 @@ def test_screens_render_for_an_analyst_in_french(site: Site, tmp_path: Path) -> 
     assert node.status_code == 200 and f'data-center="{escort.id}"' in node.text
     assert site.client.get("/network/rings/RING-999999", headers=headers).status_code == 404
     assert site.client.get("/network/nodes/999999", headers=headers).status_code == 404
+
+
+def test_person_page_links_to_the_network_but_not_to_a_migrants_ring(
+    site: Site,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    items = tmp_path / "intelligence.jsonl"
+    items.write_text("".join(json.dumps(i) + "\n" for i in INTELLIGENCE), encoding="utf-8")
+    with transaction(session_factory(site.engine)) as session:
+        world = make_world(session)
+        escort = session.get(IdentityRecord, int(world.escort.split(":")[1]))
+        assert escort is not None
+        person = Person(key="P-escort", label="Escort Rahimi", category="unknown")
+        session.add(person)
+        session.flush()
+        escort.person_id = person.id
+        escort_person, migrant_person = person.id, int(world.migrants[0].split(":")[1])
+        import_intelligence(session, items, SYSTEM)
+        build_network(session)
+        store_rings(session, analyse_network(session))
+    headers = site.headers("analyst")
+    page = site.client.get(f"/persons/{escort_person}", headers=headers)
+    assert page.status_code == 200
+    section = page.text.split('data-testid="person-network"')[1].split("</section>")[0]
+    assert "/network/nodes/" in section and "RING-" in section and "escort" in section
+    # The migrant's page links to their chart but names no ring: their role there is a
+    # protection matter, not something this page tells an enforcement reader.
+    migrant = site.client.get(f"/persons/{migrant_person}", headers=headers)
+    section = migrant.text.split('data-testid="person-network"')[1].split("</section>")[0]
+    assert "/network/nodes/" in section and "RING-" not in section
+    # A reader without the network permission sees no network section at all.
+    officer = site.client.get(f"/persons/{escort_person}", headers=site.headers("border_officer"))
+    assert officer.status_code in (200, 403) and 'data-testid="person-network"' not in officer.text

@@ -13,10 +13,14 @@ from sqlalchemy.orm import Session
 
 from filet.errors import FiletError
 from filet.identity import Verdict, judge, person_view
+from filet.network import SUSPECT_ROLES
 from filet.store.schema.border import IdentityRecord, Person
+from filet.store.schema.investigation import NetworkNode, NetworkRing, NetworkRingMember
+from filet.web import i18n
 from filet.web.api.identity import person_json
 from filet.web.deps import Principal, app_context, db_session, require
 from filet.web.ui._render import render
+from filet.web.ui.network import ROLE_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,6 +61,7 @@ def person_page(
     except FiletError as error:
         return render(request, "error.html", principal, status_code=404, message=str(error))
     data = person_json(view)
+    node, rings = _network_of(session, principal, person_id)
     return render(
         request,
         "identity/person.html",
@@ -65,8 +70,39 @@ def person_page(
         record_ids={row.id for row in view.records},
         travel_data=json.dumps(data["travel"], ensure_ascii=False),
         can_judge=principal.can("identity:judge"),
+        network_node=node,
+        rings=rings,
         message=message,
     )
+
+
+def _network_of(
+    session: Session, principal: Principal, person_id: int
+) -> tuple[NetworkNode | None, list[tuple[NetworkRing, str]]]:
+    """The person's node in the network and the rings where they hold a suspect role, for a
+    reader of the network. A ring where the person is a smuggled migrant is not listed: that is
+    protection information, and enforcement readers of this page must not learn it here."""
+    if not principal.can("network:read"):
+        return None, []
+    key = f"person:{person_id}"
+    node = session.scalars(
+        select(NetworkNode).where(NetworkNode.kind == "person", NetworkNode.key == key)
+    ).first()
+    rings = list(
+        session.execute(
+            select(NetworkRing, NetworkRingMember.role)
+            .join(NetworkRingMember, NetworkRingMember.ring_id == NetworkRing.id)
+            .where(
+                NetworkRingMember.node_kind == "person",
+                NetworkRingMember.node_key == key,
+                NetworkRingMember.role.in_(sorted(SUSPECT_ROLES)),
+            )
+            .order_by(NetworkRing.reference)
+        ).all()
+    )
+    return node, [
+        (ring, i18n.gettext(ROLE_LABELS.get(role or "", role or ""))) for ring, role in rings
+    ]
 
 
 @router.post("/persons/{person_id}/judgements")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -117,6 +119,15 @@ class Settings(BaseSettings):
         lt=1,
         description="Total delta of each dataset's differential-privacy budget.",
     )
+    duckdb_memory_limit: str = Field(
+        default="",
+        description="Memory an analysis's DuckDB may use (identity, risk, network), e.g. '4GiB';"
+        " beyond it joins and aggregates spill to DATA_DIR/duckdb-tmp. Default: a quarter of"
+        " the machine's memory (DuckDB's own default is 80 %).",
+    )
+    duckdb_threads: int = Field(
+        default=0, ge=0, description="Threads of an analysis's DuckDB; 0: one per core."
+    )
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, description="Port the web server listens on.")
 
@@ -126,6 +137,13 @@ class Settings(BaseSettings):
         review = info.data.get("screening_review_threshold", 0.7)
         if value < review:
             raise ValueError(f"must be at least screening_review_threshold ({review})")
+        return value
+
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _memory_size(cls, value: str) -> str:
+        if value and not _MEMORY_SIZE.fullmatch(value):
+            raise ValueError("must be a size such as 4GiB, 512MB or 2GB")
         return value
 
     @property
@@ -165,6 +183,39 @@ class Settings(BaseSettings):
         values["secret_key"] = "********" if self.secret_key.get_secret_value() else "(generated)"
         values["database_url"] = _hide_password(self.effective_database_url)
         return values
+
+
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
+_DEFAULT_DUCKDB_SHARE = 4
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+"""What ``duckdb.connect(config=...)`` takes."""
+
+
+def duckdb_config(settings: Settings | None = None) -> DuckDBConfig:
+    """The configuration of an analysis's DuckDB connection: ``duckdb.connect(config=...)``.
+
+    DuckDB's default memory limit is 80 % of the machine's memory, so one analysis on a large
+    store can take nearly all of it; here it is ``duckdb_memory_limit`` or a quarter of the
+    memory, with spilling to DATA_DIR/duckdb-tmp rather than to a ``.tmp`` folder wherever the
+    process happens to run."""
+    settings = settings or get_settings()
+    config: DuckDBConfig = {"temp_directory": str((settings.data_dir / "duckdb-tmp").resolve())}
+    limit = settings.duckdb_memory_limit or _share_of_memory(_DEFAULT_DUCKDB_SHARE)
+    if limit:
+        config["memory_limit"] = limit
+    if settings.duckdb_threads:
+        config["threads"] = settings.duckdb_threads
+    return config
+
+
+def _share_of_memory(divisor: int) -> str:
+    """``1/divisor`` of the physical memory as a DuckDB size, or "" where it cannot be read
+    (DuckDB's default then applies)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return ""
+    return f"{max(total // divisor // 2**20, 256)}MiB"
 
 
 def _hide_password(url: str) -> str:

@@ -1,6 +1,6 @@
 """Acceptance in a real browser: an analyst opens the ring list, opens a ring's link chart, expands
 a flight to see who else was on it (the chart grows), reads why a link exists, and filters an edge
-type out (the chart shrinks); the ring's flights are on the map. The ring's smuggled migrants are
+type out (the chart shrinks) and exports the chart as shown; the ring's flights are on the map. The ring's smuggled migrants are
 never listed as suspects."""
 
 from __future__ import annotations
@@ -148,6 +148,14 @@ def test_analyst_expands_and_filters_a_ring_chart(live: LiveServer, page: Page) 
     )
     filtered_nodes, filtered_edges = _counts(page)
     assert filtered_edges < grown_edges and filtered_nodes < grown
+    # Exporting the chart as shown gives exactly what is on screen, not the whole ring.
+    with page.expect_download() as download:
+        page.get_by_test_id("chart-export").get_by_role("button", name="GRAPHML").click()
+    graphml = Path(download.value.path()).read_text(encoding="utf-8")
+    assert graphml.count("<node ") == filtered_nodes
+    assert graphml.count("<edge ") == filtered_edges
+    assert ">travelled_on<" not in graphml
+    assert download.value.suggested_filename == "RING-000001.graphml"
     page.get_by_label("travelled on flight").check()
     page.wait_for_function(
         f"() => Number(document.getElementById('chart-status').dataset.edges) == {grown_edges}"

@@ -180,3 +180,52 @@ def test_person_page_links_to_the_network_but_not_to_a_migrants_ring(
     # A reader without the network permission sees no network section at all.
     officer = site.client.get(f"/persons/{escort_person}", headers=site.headers("border_officer"))
     assert officer.status_code in (200, 403) and 'data-testid="person-network"' not in officer.text
+
+
+def test_chart_export_holds_what_the_chart_shows(site: Site, tmp_path: Path) -> None:  # noqa: F811
+    _stored_world(site, tmp_path)
+    headers = site.headers("analyst")
+    reference = site.client.get("/api/v1/network/rings", headers=headers).json()["rings"][0][
+        "reference"
+    ]
+    graph = site.client.get(f"/api/v1/network/rings/{reference}/graph", headers=headers).json()
+    # The analyst hid one node and filtered out one edge kind.
+    hidden = graph["nodes"][-1]["id"]
+    dropped = graph["edges"][0]["kind"]
+    nodes = [n["id"] for n in graph["nodes"] if n["id"] != hidden]
+    edges = [
+        e
+        for e in graph["edges"]
+        if e["kind"] != dropped and e["source"] != hidden and e["target"] != hidden
+    ]
+    form = {
+        "format": "csv",
+        "nodes": ",".join(str(n) for n in nodes),
+        "edges": ",".join(e["id"] for e in edges),
+        "name": reference,
+    }
+    answer = site.client.post("/api/v1/network/export", data=form, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert f'filename="{reference}.csv.zip"' in answer.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        names = sorted(archive.namelist())
+        node_rows = archive.read(names[-1]).decode("utf-8").strip().splitlines()
+        edge_rows = archive.read(names[0]).decode("utf-8").strip().splitlines()
+    assert len(node_rows) - 1 == len(nodes) and len(edge_rows) - 1 == len(edges)
+    assert not any(f",{dropped}," in row for row in edge_rows)
+    with session_factory(site.engine)() as session:
+        audit = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "network_chart")
+        ).one()
+    assert audit.action == "export" and sorted(audit.object_ids) == sorted(map(str, nodes))
+    # Clear refusals: a wrong format, an unknown node, a role without network access.
+    bad = site.client.post("/api/v1/network/export", data=form | {"format": "pdf"}, headers=headers)
+    assert bad.status_code == 422 and "format" in bad.text
+    unknown = site.client.post(
+        "/api/v1/network/export", data=form | {"nodes": "999999"}, headers=headers
+    )
+    assert unknown.status_code == 422 and "999999" in unknown.text and "nodes" in unknown.text
+    officer = site.client.post(
+        "/api/v1/network/export", data=form, headers=site.headers("border_officer")
+    )
+    assert officer.status_code == 403

@@ -31,6 +31,7 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/network/rings/{reference}"): "network:read",
     ("GET", "/api/v1/network/rings/{reference}/graph"): "network:read",
     ("GET", "/api/v1/network/rings/{reference}/export"): "network:read",
+    ("POST", "/api/v1/network/export"): "network:read",
     ("GET", "/api/v1/network/basemap"): "network:read",
     ("GET", "/network"): "network:read",
     ("GET", "/network/rings/{reference}"): "network:read",

@@ -52,7 +52,7 @@ from filet.network._debriefing import (
     record_debriefing,
 )
 from filet.network._edgelist import read_edge_list
-from filet.network._export import EXPORT_FORMATS, export_network
+from filet.network._export import EXPORT_FORMATS, chart_network, export_network
 from filet.network._intelligence import (
     GRADING_SYSTEMS,
     INFORMATION_CREDIBILITY,
@@ -119,6 +119,7 @@ __all__ = [
     "build_network",
     "case_file",
     "case_history",
+    "chart_network",
     "check_grade",
     "close_case",
     "compute_network",

@@ -11,14 +11,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from followthemoney import model
+from sqlalchemy.orm import Session
 
-from filet.errors import InputError, Place
+from filet.errors import InputError, NotFoundError, Place
 from filet.network._analysis import Network
+from filet.network._rings import _edges_touching, _load_nodes, edge_json
 
 EXPORT_FORMATS = ("ftm", "graphml", "gexf", "csv")
 
@@ -112,6 +115,34 @@ def _nx(network: Network) -> nx.MultiDiGraph:
             provenance="; ".join(edge.provenance[:10]),
         )
     return graph
+
+
+CHART_LIMIT = 20_000
+
+
+def chart_network(session: Session, node_ids: Iterable[int], edge_ids: Iterable[str]) -> Network:
+    """The link chart as the analyst sees it: the nodes shown and, of the stored edges between
+    them, those shown (edge ids as the chart names them, ``kind:source:target``). Filters, hidden
+    nodes and expansions made on the chart are thus what an export of the chart holds."""
+    ids = set(node_ids)
+    if not ids:
+        raise InputError("a chart export needs at least one node", Place(field="nodes"))
+    if len(ids) > CHART_LIMIT:
+        raise InputError(
+            f"a chart export holds at most {CHART_LIMIT} nodes, not {len(ids)}",
+            Place(field="nodes"),
+        )
+    nodes = _load_nodes(session, ids)
+    missing = sorted(ids - set(nodes))
+    if missing:
+        raise NotFoundError(f"no network node {missing[0]}", Place(field="nodes"))
+    wanted = set(edge_ids)
+    edges = [
+        e
+        for e in _edges_touching(session, sorted(ids))
+        if e.source in ids and e.target in ids and edge_json(e)["id"] in wanted
+    ]
+    return Network(nodes, edges)
 
 
 def export_network(network: Network, fmt: str, out: Path) -> list[Path]:

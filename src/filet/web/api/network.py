@@ -1,6 +1,7 @@
 """Network API for the link chart: stored rings (stable references), one ring with its members,
 roles, traces, bookings, routes and time span, a ring's graph, a node's neighbourhood (filtered by
-edge kind and time), and exports of a ring's subgraph (FtM, GraphML, GEXF, CSV).
+edge kind and time), and exports (FtM, GraphML, GEXF, CSV) of a ring's subgraph or of a link chart
+as the analyst has shaped it (the nodes and edges shown).
 
 Every edge carries why it exists (kind, count, first and last seen, provenance). A smuggled migrant
 is never labelled a suspect; protection data (cases, screenings, referrals) is never read here.
@@ -15,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Form, HTTPException, Query
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from filet.network import (
     EXPORT_FORMATS,
     EdgeFilter,
     Network,
+    chart_network,
     export_network,
     graph_json,
     member_roles,
@@ -178,19 +180,59 @@ def ring_export(
     session: Session = Depends(db_session),
 ) -> Response:
     """The ring's subgraph as FollowTheMoney JSON lines, GraphML, GEXF or CSV."""
+    _check_format(fmt)
+    graph, _roles = _ring_graph(session, reference, EdgeFilter())
+    return _exported(session, principal, graph, fmt, reference, "network_ring", [reference])
+
+
+@router.post("/network/export")
+def chart_export(
+    fmt: str = Form(..., alias="format", description="ftm, graphml, gexf or csv."),
+    nodes: str = Form(..., description="Node ids shown on the chart, comma-separated."),
+    edges: str = Form("", description="Edge ids shown (kind:source:target), comma-separated."),
+    name: str = Form("chart", description="File name stem (a ring reference, a node)."),
+    principal: Principal = Depends(require("network:read")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """A link chart as shown (after expansions, filters and hidden nodes): the nodes and edges
+    the chart sends, as FollowTheMoney JSON lines, GraphML, GEXF or CSV."""
+    _check_format(fmt)
+    try:
+        node_ids = [int(part) for part in nodes.split(",") if part.strip()]
+    except ValueError as error:
+        raise HTTPException(status_code=422, detail=f"nodes: {error}") from error
+    graph = chart_network(session, node_ids, [e for e in edges.split(",") if e.strip()])
+    stem = "".join(c for c in name if c.isalnum() or c in "-_")[:60] or "chart"
+    return _exported(
+        session, principal, graph, fmt, stem, "network_chart", [str(n) for n in sorted(graph.nodes)]
+    )
+
+
+def _check_format(fmt: str) -> None:
     if fmt not in EXPORT_FORMATS:
         raise HTTPException(
             status_code=422, detail=f"format must be one of {', '.join(EXPORT_FORMATS)}"
         )
-    graph, _roles = _ring_graph(session, reference, EdgeFilter())
+
+
+def _exported(
+    session: Session,
+    principal: Principal,
+    graph: Network,
+    fmt: str,
+    stem: str,
+    object_type: str,
+    object_ids: list[str],
+) -> Response:
+    """The graph written in ``fmt`` as a download, the export written to the audit log."""
     media, suffix = _MEDIA[fmt]
     with tempfile.TemporaryDirectory() as folder:
-        written = export_network(graph, fmt, Path(folder) / reference)
+        written = export_network(graph, fmt, Path(folder) / stem)
         if fmt == "csv":
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in written:
-                    archive.write(path, f"{reference}{path.name[len(reference) :]}")
+                    archive.write(path, f"{stem}{path.name[len(stem) :]}")
             content = buffer.getvalue()
         else:
             content = written[0].read_bytes()
@@ -198,15 +240,15 @@ def ring_export(
         session,
         principal.actor,
         "export",
-        "network_ring",
-        [reference],
+        object_type,
+        object_ids,
         {"format": fmt, "nodes": len(graph.nodes), "edges": len(graph.edges)},
     )
     session.commit()
     return Response(
         content,
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{reference}.{suffix}"'},
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{suffix}"'},
     )
 
 

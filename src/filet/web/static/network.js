@@ -173,13 +173,18 @@
       showCount();
     }
 
-    function showCount() {
-      // Counted from the classes, not from the rendered style (updated only at the next frame).
-      function shown(node) { return !node.hasClass("filtered") && !node.hasClass("hidden"); }
-      const nodes = cy.nodes().filter(shown).length;
-      const edges = cy.edges().filter(function (e) {
+    // What the chart shows, from the classes, not from the rendered style (updated only at the
+    // next frame): counted in the status line and sent by "export the chart as shown".
+    function shown(node) { return !node.hasClass("filtered") && !node.hasClass("hidden"); }
+    function shownEdges() {
+      return cy.edges().filter(function (e) {
         return !e.hasClass("filtered") && shown(e.source()) && shown(e.target());
-      }).length;
+      });
+    }
+
+    function showCount() {
+      const nodes = cy.nodes().filter(shown).length;
+      const edges = shownEdges().length;
       status.textContent = nodes + " " + (text.nodes || "nodes") + ", " + edges + " " + (text.edges || "edges") + (note ? " — " + note : "");
       status.dataset.nodes = String(nodes);
       status.dataset.edges = String(edges);
@@ -301,6 +306,13 @@
       link.click();
       link.remove();
     });
+    const exportForm = document.getElementById("chart-export");
+    if (exportForm) {
+      exportForm.addEventListener("submit", function () {
+        exportForm.elements.namedItem("nodes").value = cy.nodes().filter(shown).map(function (n) { return n.id(); }).join(",");
+        exportForm.elements.namedItem("edges").value = shownEdges().map(function (e) { return e.id(); }).join(",");
+      });
+    }
     since.addEventListener("change", applyFilters);
     until.addEventListener("change", applyFilters);
     document.getElementById("chart-filters").addEventListener("submit", function (event) { event.preventDefault(); });

@@ -91,6 +91,7 @@ def _chart_words() -> dict[str, Any]:
         "edge_labels": _translated(EDGE_LABELS),
         "role_labels_network": _translated(ROLE_LABELS),
         "chart_text": _translated(CHART_TEXT),
+        "formats": EXPORT_FORMATS,
     }
 
 
@@ -118,7 +119,6 @@ def ring_page(
         "network/ring.html",
         principal,
         ring=ring,
-        formats=EXPORT_FORMATS,
         hypotheses=HYPOTHESES,
         can_open_case=principal.can("cases:manage"),
         **_chart_words(),

@@ -33,6 +33,7 @@ from filet.store.schema import (
     IntelligenceItem,
     InvestigationCase,
     Person,
+    ProtectionTrigger,
 )
 from tests.network.conftest import World
 from tests.web.conftest import Site, site  # noqa: F401 (the fixture)
@@ -89,6 +90,43 @@ def test_ring_becomes_a_case_with_roles_and_hypothesis_history(
         assert history[1].data["from"] == "smuggling"
         assert history[1].data["reason"] == "danger to life"
         assert history[0].data["traces"]["binding"], "the ring's traces are kept on the case"
+
+
+def test_a_trafficking_hypothesis_tells_protection_about_the_cases_migrants(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        case, escort = _escort_case(world, session)
+        reference = case.reference
+        set_offence_hypothesis(session, case, "none", "no benefit shown yet", SYSTEM)
+    with sessions() as session:
+        # Smuggling (and none): no protection trigger from the case.
+        assert not session.scalars(
+            select(ProtectionTrigger).where(ProtectionTrigger.source.like("investigation_case:%"))
+        ).all()
+    with transaction(sessions) as session:
+        case = get_case(session, reference)
+        set_offence_hypothesis(
+            session, case, "suspected_trafficking", "debriefing: debt bondage in Libya", SYSTEM
+        )
+    with transaction(sessions) as session:
+        # Back and forth: the same trigger is not raised twice for the same person.
+        case = get_case(session, reference)
+        set_offence_hypothesis(session, case, "smuggling", "the debt was a loan", SYSTEM)
+        set_offence_hypothesis(session, case, "trafficking", "confirmed by a second source", SYSTEM)
+    with sessions() as session:
+        triggers = session.scalars(
+            select(ProtectionTrigger).where(
+                ProtectionTrigger.source == f"investigation_case:{reference}",
+                ProtectionTrigger.kind == "trafficking_indicator",
+            )
+        ).all()
+        assert sorted(t.person_id for t in triggers) == sorted(_migrant_ids(world))
+        assert escort.id not in {t.person_id for t in triggers}
+        assert {t.detail["case_hypothesis"] for t in triggers} == {"suspected_trafficking"}
+        # The case's own history says nothing of the protection cases.
+        history = session.scalars(select(CaseEvent).where(CaseEvent.kind == "hypothesis")).all()
+        assert "protection" not in str([e.data for e in history]).lower()
 
 
 def test_a_smuggled_migrant_is_never_given_a_suspect_role(

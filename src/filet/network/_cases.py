@@ -10,6 +10,7 @@ is rebuilt.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,8 @@ WITNESS = "witness"
 # Roles a case may give a suspect; a smuggled migrant may only be a witness.
 SUSPECT_ROLES = (*FACILITATOR_ROLES, "corrupt_official")
 MEMBER_ROLES = (*SUSPECT_ROLES, WITNESS)
+# Hypotheses under which the case's smuggled migrants may be victims: protection is told.
+PROTECTION_HYPOTHESES = ("aggravated_smuggling", "suspected_trafficking", "trafficking")
 CASE_STATUSES = ("open", "closed")
 
 
@@ -328,6 +331,8 @@ def set_offence_hypothesis(
         raise NotFoundError(f"no intelligence item {missing[0]}", Place(field="items"))
     previous = case.offence_hypothesis
     case.offence_hypothesis = hypothesis
+    if hypothesis in PROTECTION_HYPOTHESES:
+        _notify_protection(session, case, hypothesis, actor)
     _log(
         session,
         case,
@@ -343,6 +348,49 @@ def set_offence_hypothesis(
         },
         {"hypothesis": [previous, hypothesis]},
     )
+
+
+def case_migrants(session: Session, case: InvestigationCase) -> list[int]:
+    """The case's smuggled migrants: its witnesses and the persons the ring it opened from had as
+    smuggled migrants (whether or not they are still members)."""
+    found = set(
+        session.scalars(
+            select(CaseMember.person_id).where(
+                CaseMember.case_id == case.id, CaseMember.role == WITNESS
+            )
+        )
+    )
+    for event in session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == "hypothesis")
+    ):
+        for member in (event.data or {}).get("members", []):
+            if member.get("smuggled_migrant") and member.get("person_id"):
+                found.add(int(member["person_id"]))
+    return sorted(found)
+
+
+def _notify_protection(
+    session: Session, case: InvestigationCase, hypothesis: str, actor: Actor
+) -> None:
+    """Aggravated smuggling or (suspected) trafficking: the migrants of the case may be victims.
+    Each gets the matching protection trigger (a trafficking screening, or a protection referral
+    for aggravating circumstances), sourced to the case; idempotent. What protection then does is
+    not written here: the investigator sees the hypothesis change, not the protection cases."""
+    from filet.protection import PersonFacts, evaluate_triggers
+
+    now = dt.datetime.now(dt.UTC)
+    for person_id in case_migrants(session, case):
+        evaluate_triggers(
+            session,
+            PersonFacts(
+                person_id=person_id,
+                source=f"investigation_case:{case.reference}",
+                observed_at=now,
+                smuggled_migrant=True,
+                case_hypothesis=hypothesis,
+            ),
+            actor,
+        )
 
 
 def attach_item(

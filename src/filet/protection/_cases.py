@@ -58,6 +58,9 @@ class PersonFacts:
     asylum_wish: bool = False
     medical_emergency: bool = False
     smuggled_migrant: bool = False
+    # An investigation case about the person's smuggling changed its offence hypothesis to
+    # aggravated smuggling or (suspected) trafficking: the person may be a victim.
+    case_hypothesis: str | None = None
 
     def triggers(self) -> dict[str, dict[str, Any]]:
         """The triggers these facts fire, each with the detail that fired it."""
@@ -76,13 +79,16 @@ class PersonFacts:
         fired: dict[str, dict[str, Any]] = {}
         if (self.age is not None and self.age < 18) or (self.age is None and self.child_indicators):
             fired["child"] = {"age": self.age, "child_indicators": list(self.child_indicators)}
-        if self.aggravating:
-            fired["aggravating_circumstance"] = {"aggravating": sorted(self.aggravating)}
-        if self.methods_of_control or self.ransom:
+        if self.aggravating or self.case_hypothesis == "aggravated_smuggling":
+            fired["aggravating_circumstance"] = {"aggravating": sorted(self.aggravating)} | (
+                {"case_hypothesis": self.case_hypothesis} if self.case_hypothesis else {}
+            )
+        trafficking = self.case_hypothesis in ("suspected_trafficking", "trafficking")
+        if self.methods_of_control or self.ransom or trafficking:
             fired["trafficking_indicator"] = {
                 "methods_of_control": sorted(self.methods_of_control),
                 "ransom": self.ransom,
-            }
+            } | ({"case_hypothesis": self.case_hypothesis} if trafficking else {})
         if self.asylum_wish:
             fired["asylum_wish"] = {}
         if self.medical_emergency:

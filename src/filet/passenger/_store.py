@@ -20,12 +20,12 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import ColumnDefault, Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from filet.errors import InputError, Place
@@ -386,7 +386,7 @@ class _Writer:
         table = _API_TRAVELLERS
         connection = self.session.connection()
         if inserts:
-            connection.execute(insert(table), inserts)
+            _insert_rows(connection, table, inserts)
         if updates:
             connection.execute(update(table).where(table.c.id == bindparam("_id")), updates)
 
@@ -405,17 +405,7 @@ class _Writer:
     ) -> dict[str, int]:
         """Insert or update identity records by (source type, source key); their ids."""
         table = _IDENTITY_RECORDS
-        found: dict[str, int] = {}
-        for chunk in _chunks(list(identities)):
-            found.update(
-                (key, row_id)
-                for row_id, key in self.session.execute(
-                    select(IdentityRecord.id, IdentityRecord.source_key).where(
-                        IdentityRecord.source_type == source_type,
-                        IdentityRecord.source_key.in_(chunk),
-                    )
-                )
-            )
+        found = self._identity_ids(source_type, list(identities))
         connection = self.session.connection()
         updates = [{"_id": found[k], **v} for k, v in identities.items() if k in found]
         if updates:
@@ -426,14 +416,25 @@ class _Writer:
             if k not in found
         ]
         if inserts:
-            result = connection.execute(
-                insert(table).returning(
-                    table.c.id, table.c.source_key, sort_by_parameter_order=True
-                ),
-                inserts,
-            )
-            found.update((key, row_id) for row_id, key in result)
+            # a plain executemany and one indexed look-up of the new ids: SQLite cannot return
+            # ids in parameter order from a batch, so RETURNING made it insert row by row
+            _insert_rows(connection, table, inserts)
+            found.update(self._identity_ids(source_type, [row["source_key"] for row in inserts]))
             self.summary.counts["identity_records_new"] += len(inserts)
+        return found
+
+    def _identity_ids(self, source_type: str, keys: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            found.update(
+                (key, row_id)
+                for row_id, key in self.session.execute(
+                    select(IdentityRecord.id, IdentityRecord.source_key).where(
+                        IdentityRecord.source_type == source_type,
+                        IdentityRecord.source_key.in_(chunk),
+                    )
+                )
+            )
         return found
 
     def _bulk_documents(
@@ -443,7 +444,11 @@ class _Writer:
         if not documents:
             return
         stored: set[tuple[str, str, str]] = set()
+        states = sorted({state for state, _, _ in documents})
+        kinds = sorted({kind for _, kind, _ in documents})
         for chunk in _chunks(sorted({number for _, _, number in documents})):
+            # all three key columns constrained, so the look-up uses the (state, type, number)
+            # index; by number alone it read the whole table for every message
             stored.update(
                 (state, kind, number)
                 for state, kind, number in self.session.execute(
@@ -451,7 +456,11 @@ class _Writer:
                         TravelDocument.issuing_state,
                         TravelDocument.document_type,
                         TravelDocument.number,
-                    ).where(TravelDocument.number.in_(chunk))
+                    ).where(
+                        TravelDocument.issuing_state.in_(states),
+                        TravelDocument.document_type.in_(kinds),
+                        TravelDocument.number.in_(chunk),
+                    )
                 )
             )
         inserts = [
@@ -466,7 +475,7 @@ class _Writer:
             if (state, kind, number) not in stored
         ]
         if inserts:
-            self.session.connection().execute(insert(_TRAVEL_DOCUMENTS), inserts)
+            _insert_rows(self.session.connection(), _TRAVEL_DOCUMENTS, inserts)
 
     def _pnr_links(
         self, flight: Flight, rows: Mapping[tuple[str, str], Mapping[str, Any]]
@@ -845,6 +854,56 @@ class _Writer:
             )
         )
         self.summary.counts["crossings_new"] += 1
+
+
+def _insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same keys) with one driver ``executemany``.
+
+    ``connection.execute(insert(table), rows)`` processes every row's parameters in SQLAlchemy
+    (defaults, bind processors, parameter dictionaries), which cost more than SQLite's own insert.
+    Here the statement is compiled once per column set and dialect, each value goes through its
+    column type's bind processor (the conversion SQLAlchemy applies) and the driver gets plain
+    tuples or dictionaries. Python-side defaults of the columns not given are evaluated once per
+    call (one creation time for the rows of a message).
+    """
+    given = tuple(rows[0])
+    defaults: dict[str, Any] = {}
+    for column in table.columns:
+        if column.key not in rows[0] and isinstance(column.default, ColumnDefault):
+            default = column.default
+            defaults[column.key] = default.arg(None) if default.is_callable else default.arg
+    dialect = connection.dialect
+    key = (table, given + tuple(defaults), dialect)
+    cached = _COMPILED.get(key)
+    if cached is None:
+        names = [*given, *defaults]
+        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        processors: dict[str, Callable[[Any], Any] | None] = {
+            name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+        }
+        positions = list(compiled.positiontup or []) if compiled.positional else None
+        cached = _COMPILED[key] = (compiled.string, positions, processors)
+    sql, positions, processors = cached
+    fixed = dict(defaults)
+    for name, processor in processors.items():
+        if processor is not None and name in fixed:
+            fixed[name] = processor(fixed[name])
+    values = [{**row, **fixed} for row in rows]
+    for name in given:
+        processor = processors[name]
+        if processor is not None:
+            for row in values:
+                row[name] = processor(row[name])
+    if positions is None:
+        connection.exec_driver_sql(sql, values)
+    else:
+        connection.exec_driver_sql(sql, [tuple([row[n] for n in positions]) for row in values])
+
+
+_COMPILED: dict[
+    tuple[Table, tuple[str, ...], Any],
+    tuple[str, list[str] | None, dict[str, Callable[[Any], Any] | None]],
+] = {}
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, cast
 
 import duckdb
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from filet.risk._batch import (
@@ -149,49 +151,96 @@ def in_control_sample(run_key: str, target: Target, target_id: int, rate: float)
     return int.from_bytes(digest[:8], "big") / 2**64 < rate
 
 
-def store_assessment(
-    session: Session, assessment: Assessment, run_key: str, settings: Settings
-) -> tuple[RiskAssessment, Alert | None]:
-    """Write the assessment; raise a ``risk`` alert above the threshold, or a ``control`` alert
-    for a sampled unflagged traveller or crossing."""
-    row = RiskAssessment(
-        target_type=assessment.target,
-        target_id=assessment.target_id,
-        run_key=run_key,
-        score=assessment.score,
-        rule_versions=assessment.rule_versions,
-        fired=[f.as_json() for f in assessment.fired],
-        settings_version=settings.version,
-    )
-    session.add(row)
-    session.flush()
-    alert: Alert | None = None
+def alert_values(
+    assessment: Assessment, source_id: int, run_key: str, settings: Settings
+) -> dict[str, Any] | None:
+    """The alert an assessment raises, as column values: ``risk`` above the threshold, ``control``
+    for a sampled unflagged traveller or crossing, otherwise none."""
     if assessment.fired and assessment.score >= settings.risk_alert_threshold:
-        alert = Alert(
-            kind="risk",
-            subject_type=assessment.subject_type,
-            subject_id=assessment.target_id,
-            source_type="risk_assessment",
-            source_id=row.id,
-            score=assessment.score,
-            summary="; ".join(f.title for f in assessment.fired),
-        )
+        kind, summary = "risk", "; ".join(f.title for f in assessment.fired)
     elif assessment.target in CONTROL_TARGETS and in_control_sample(
         run_key, assessment.target, assessment.target_id, settings.control_sample_rate
     ):
-        alert = Alert(
-            kind="control",
-            subject_type=assessment.subject_type,
-            subject_id=assessment.target_id,
-            source_type="risk_assessment",
-            source_id=row.id,
-            score=assessment.score,
-            summary="random control sample",
-        )
+        kind, summary = "control", "random control sample"
+    else:
+        return None
+    return {
+        "kind": kind,
+        "subject_type": assessment.subject_type,
+        "subject_id": assessment.target_id,
+        "source_type": "risk_assessment",
+        "source_id": source_id,
+        "score": assessment.score,
+        "summary": summary,
+    }
+
+
+def assessment_values(assessment: Assessment, run_key: str, settings: Settings) -> dict[str, Any]:
+    """The ``risk_assessments`` row of an assessment, as column values."""
+    return {
+        "target_type": assessment.target,
+        "target_id": assessment.target_id,
+        "run_key": run_key,
+        "score": assessment.score,
+        "rule_versions": assessment.rule_versions,
+        "fired": [f.as_json() for f in assessment.fired],
+        "settings_version": settings.version,
+    }
+
+
+def store_assessment(
+    session: Session, assessment: Assessment, run_key: str, settings: Settings
+) -> tuple[RiskAssessment, Alert | None]:
+    """Write one assessment and the alert it raises (see :func:`alert_values`)."""
+    row = RiskAssessment(**assessment_values(assessment, run_key, settings))
+    session.add(row)
+    session.flush()
+    values = alert_values(assessment, row.id, run_key, settings)
+    alert = None if values is None else Alert(**values)
     if alert is not None:
         session.add(alert)
         session.flush()
     return row, alert
+
+
+STORE_CHUNK = 5_000
+
+
+def store_assessments(
+    session: Session,
+    assessments: Iterable[Assessment],
+    run_key: str,
+    settings: Settings,
+    chunk_size: int = STORE_CHUNK,
+) -> Counter[str]:
+    """Write many assessments and their alerts in chunks, as :func:`store_assessment` would one by
+    one: per chunk, one ``executemany`` of ``INSERT ... RETURNING id`` for the assessments
+    (SQLAlchemy Core sends it as multi-row statements and gives the ids in the order of the rows)
+    and one for the alerts that cite them.
+
+    Returns counts: ``assessed``, ``fired`` and the alerts by kind (``risk``, ``control``)."""
+    assessment_table = cast(Table, RiskAssessment.__table__)
+    alert_table = cast(Table, Alert.__table__)
+    statement = insert(assessment_table).returning(
+        assessment_table.c.id, sort_by_parameter_order=True
+    )
+    connection = session.connection()
+    counts: Counter[str] = Counter()
+    iterator = iter(assessments)
+    while chunk := list(islice(iterator, chunk_size)):
+        rows = [assessment_values(a, run_key, settings) for a in chunk]
+        ids = connection.execute(statement, rows).scalars().all()
+        alerts = []
+        for assessment, row_id in zip(chunk, ids, strict=True):
+            counts["assessed"] += 1
+            counts["fired"] += 1 if assessment.fired else 0
+            values = alert_values(assessment, row_id, run_key, settings)
+            if values is not None:
+                counts[values["kind"]] += 1
+                alerts.append(values)
+        if alerts:
+            connection.execute(insert(alert_table), alerts)
+    return counts
 
 
 def new_run_key(prefix: str) -> str:
@@ -291,7 +340,7 @@ def run_batch(
     run_key: str | None = None,
 ) -> RunSummary:
     """Assess every booking, traveller and crossing in the store with the active rules (DuckDB)
-    and write the assessments and alerts in ``session`` (the caller commits)."""
+    and write the assessments and alerts in ``session``, in bulk (the caller commits)."""
     ruleset = rules or RuleSet.active(session)
     key = run_key or new_run_key("batch")
     connection = duckdb.connect()
@@ -302,15 +351,13 @@ def run_batch(
         load_store(engine, connection)
         create_feature_views(connection)
         for target in targets:
-            assessed[target] = flagged[target] = 0
-            for assessment in batch_assessments(connection, ruleset, target):
-                _, alert = store_assessment(session, assessment, key, settings)
-                assessed[target] += 1
-                flagged[target] += 1 if assessment.fired else 0
-                if alert is not None and alert.kind == "risk":
-                    alerts += 1
-                elif alert is not None:
-                    controls += 1
+            counts = store_assessments(
+                session, batch_assessments(connection, ruleset, target), key, settings
+            )
+            assessed[target] = counts["assessed"]
+            flagged[target] = counts["fired"]
+            alerts += counts["risk"]
+            controls += counts["control"]
     finally:
         connection.close()
     return RunSummary(key, assessed, flagged, alerts, controls)

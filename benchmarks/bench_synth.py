@@ -7,6 +7,11 @@ The target (issue 5) is one million travellers over 12 months in under 10 minute
 There is no peer generator to compare with; the figures are printed with the CPU time of the
 generator and of the worker processes that write the API/PNR files, and with ``--profile``
 (inline, no workers) the share of the time spent in filet's own message and MRZ writers.
+
+Memory is the peak of each process (``getrusage``) and, on Linux, the peak of the whole process
+tree sampled every second from ``/proc``: the sum of the processes' resident sets (which counts
+the pages the forked workers share with the generator once per process, an upper bound) and the
+sum of their proportional set sizes (shared pages split between the processes that share them).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pstats
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +35,64 @@ _WRITERS = {
     "write_crossings_csv": "crossing CSV writer",
     "write_mrz": "MRZ writer",
 }
+
+
+class TreeMemory:
+    """Samples the resident memory of this process and its descendants (Linux ``/proc``)."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self.peak_rss = 0
+        self.peak_pss = 0
+        self.available = Path("/proc/self/smaps_rollup").exists()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.available:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            rss = pss = 0
+            for pid in _tree(os.getpid()):
+                try:
+                    text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:  # the process ended between the listing and the read
+                    continue
+                for line in text.splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+            self.peak_rss = max(self.peak_rss, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    found = [pid]
+    index = 0
+    while index < len(found):
+        current = found[index]
+        index += 1
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{current}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            found.extend(int(child) for child in children)
+    return found
 
 
 def main() -> None:
@@ -58,14 +122,15 @@ def main() -> None:
         cpu_started = time.process_time()
         if profiler:
             profiler.enable()
-        summary = generate(
-            scenario,
-            out,
-            seed=args.seed,
-            travellers=args.travellers,
-            months=args.months,
-            workers=workers,
-        )
+        with TreeMemory() as tree:
+            summary = generate(
+                scenario,
+                out,
+                seed=args.seed,
+                travellers=args.travellers,
+                months=args.months,
+                workers=workers,
+            )
         if profiler:
             profiler.disable()
         elapsed = time.perf_counter() - started
@@ -92,6 +157,11 @@ def main() -> None:
     print(
         f"peak memory         {peak_mib:,.0f} MiB generator, {workers_peak_mib:,.0f} MiB a worker"
     )
+    if tree.available:
+        print(
+            f"peak process tree   {tree.peak_rss / 2**20:,.0f} MiB resident (sum of RSS), "
+            f"{tree.peak_pss / 2**20:,.0f} MiB proportional (sum of PSS); target 4 GB"
+        )
     print(f"bytes written       {summary.bytes_written:,}")
     per_million = 1_000_000 / summary.travellers
     print(

@@ -13,6 +13,7 @@ from filet.network import (
     build_network,
     case_file,
     close_case,
+    declare_relation,
     get_case,
     list_cases,
     open_case_from_ring,
@@ -23,7 +24,7 @@ from filet.network import (
     set_offence_hypothesis,
     store_rings,
 )
-from filet.security import SYSTEM
+from filet.security import SYSTEM, Actor
 from filet.store import session_factory, transaction
 from filet.store.schema import (
     AuditEvent,
@@ -127,6 +128,91 @@ def test_a_trafficking_hypothesis_tells_protection_about_the_cases_migrants(
         # The case's own history says nothing of the protection cases.
         history = session.scalars(select(CaseEvent).where(CaseEvent.kind == "hypothesis")).all()
         assert "protection" not in str([e.data for e in history]).lower()
+
+
+SUPERVISOR = Actor(user_id=None, username="chief", role="supervisor", purpose="investigation")
+INVESTIGATOR = Actor(user_id=None, username="inv", role="investigator", purpose="investigation")
+
+
+def test_a_relative_or_helper_is_a_suspect_only_by_a_supervisors_override(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        case, escort = _escort_case(world, session)
+        # A man with the migrants' family name who paid for their tickets.
+        father = Person(key="PFATHER", label="Hamid Karimi")
+        session.add(father)
+        session.flush()
+        session.add(
+            IdentityRecord(
+                source_type="test",
+                source_key="father",
+                given_names="Hamid",
+                surname="KARIMI",
+                full_name="Hamid Karimi",
+                person_id=father.id,
+            )
+        )
+        session.flush()
+        for actor, override in ((SYSTEM, "x"), (INVESTIGATOR, "paid 9,000 EUR"), (SUPERVISOR, " ")):
+            with pytest.raises(InputError, match="supervisor's override") as refused:
+                add_member(
+                    session, case, father.id, "booker_payer", "paid the tickets", actor, override
+                )
+            assert "same family name KARIMI" in str(refused.value)
+        add_member(
+            session,
+            case,
+            father.id,
+            "booker_payer",
+            "paid the tickets",
+            SUPERVISOR,
+            "wire transfers show he was paid 9,000 EUR per crossing",
+        )
+        # The escort is said to be a volunteer of a rescue NGO: no suspect role without override.
+        with pytest.raises(InputError, match="unknown relation"):
+            declare_relation(session, case, escort.id, "friend", "x", INVESTIGATOR)
+        declare_relation(session, case, escort.id, "humanitarian", "NGO card", INVESTIGATOR)
+        with pytest.raises(InputError, match="humanitarian helper"):
+            add_member(session, case, escort.id, "organiser", "calls", INVESTIGATOR)
+        declare_relation(session, case, escort.id, "none", "NGO denies it", INVESTIGATOR)
+        add_member(session, case, escort.id, "organiser", "calls", INVESTIGATOR)
+        case_id, father_id = case.id, father.id
+    with sessions() as session:
+        roles = {
+            m.person_id: m.role
+            for m in session.scalars(select(CaseMember).where(CaseMember.case_id == case_id))
+        }
+        assert roles[father_id] == "booker_payer" and roles[escort.id] == "organiser"
+        overridden = [
+            e.data
+            for e in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id))
+            if "override" in e.data
+        ]
+        assert len(overridden) == 1 and "9,000 EUR" in overridden[0]["override"]["reason"]
+        audited = [e for e in session.scalars(select(AuditEvent)) if "override" in e.detail]
+        assert len(audited) == 1 and audited[0].username == "chief"
+        assert audited[0].detail["override"]["person_id"] == father_id
+
+
+def test_a_ring_suspect_sharing_the_migrants_family_name_opens_as_a_witness(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        record = session.get(IdentityRecord, int(world.escort.split(":")[1]))
+        assert record is not None
+        record.surname = "Karimi"
+        case, escort = _escort_case(world, session)
+        opening = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)).one()
+        entry = next(m for m in opening.data["members"] if m["person_id"] == escort.id)
+        member = session.scalars(
+            select(CaseMember).where(
+                CaseMember.case_id == case.id, CaseMember.person_id == escort.id
+            )
+        ).one()
+    assert member.role == "witness" and not entry["smuggled_migrant"]
+    assert entry["inferred"] == "escort" and entry["family_name"] == "KARIMI"
+    assert "supervisor's override" in entry["reasons"][-1]
 
 
 def test_a_smuggled_migrant_is_never_given_a_suspect_role(
@@ -261,6 +347,39 @@ def test_cases_and_debriefings_over_http(world: World, site: Site) -> None:  # n
         headers=headers,
     )
     assert suspect.status_code == 422 and "never a suspect" in suspect.text
+    # A relative of the migrants: the investigator cannot make him a suspect, a supervisor can,
+    # with the override's reason; the case page shows the warning.
+    with transaction(session_factory(site.engine)) as session:
+        father = Person(key="PFATHER", label="Hamid Karimi")
+        session.add(father)
+        session.flush()
+        session.add(
+            IdentityRecord(
+                source_type="test", source_key="father", surname="Karimi", person_id=father.id
+            )
+        )
+        father_id = father.id
+    member = {"person_id": father_id, "role": "booker_payer", "reason": "paid the tickets"}
+    refused_member = client.post(
+        f"/api/v1/cases/{reference}/members", json=member | {"override": "x"}, headers=headers
+    )
+    assert refused_member.status_code == 422 and "override" in refused_member.text
+    relation = client.post(
+        f"/api/v1/cases/{reference}/relations",
+        json={"person_id": father_id, "relation": "family", "reason": "his son said so"},
+        headers=headers,
+    )
+    assert relation.status_code == 200, relation.text
+    chief = site.headers("supervisor")
+    overridden = client.post(
+        f"/api/v1/cases/{reference}/members",
+        json=member | {"override": "paid per head by the organiser"},
+        headers=chief,
+    )
+    assert overridden.status_code == 200, overridden.text
+    page = client.get(f"/cases/{reference}", headers=chief)
+    assert f'data-testid="relation-{father_id}"' in page.text and "mem-override" in page.text
+    assert "mem-override" not in client.get(f"/cases/{reference}", headers=headers).text
     refused = client.post(
         "/api/v1/intelligence/debriefings",
         json={"consent": False, "officer_trained": True, "smugglers": []},

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from filet import __version__
 from filet.errors import InputError, Place
-from filet.network._cases import case_history, smuggled_migrant_reason
+from filet.network._cases import case_history, person_relation, smuggled_migrant_reason
 from filet.network._intelligence import item_summary
 from filet.security import Actor, record
 from filet.store.schema import CaseMember, IntelligenceItem, InvestigationCase, Person
@@ -57,6 +57,9 @@ def case_file(session: Session, case: InvestigationCase) -> dict[str, Any]:
                 and smuggled_migrant_reason(session, member.person_id) is not None,
                 "reasons": ring_reasons.get(member.person_id, [])
                 + member_events.get(member.person_id, []),
+                "relation": None
+                if member.role == "witness"
+                else person_relation(session, case, member.person_id),
             }
         )
     references = [str(e.data.get("reference")) for e in history if e.kind == "intelligence"]

@@ -24,6 +24,7 @@ from filet.security import Actor, record
 from filet.store.schema import (
     CaseEvent,
     CaseMember,
+    IdentityRecord,
     IntelligenceItem,
     InvestigationCase,
     Person,
@@ -41,6 +42,9 @@ WITNESS = "witness"
 # Roles a case may give a suspect; a smuggled migrant may only be a witness.
 SUSPECT_ROLES = (*FACILITATOR_ROLES, "corrupt_official")
 MEMBER_ROLES = (*SUSPECT_ROLES, WITNESS)
+# A suspect role for a family member or humanitarian helper needs this role's override.
+RELATIONS = ("family", "humanitarian")
+OVERRIDE_ROLE = "supervisor"
 # Hypotheses under which the case's smuggled migrants may be victims: protection is told.
 PROTECTION_HYPOTHESES = ("aggravated_smuggling", "suspected_trafficking", "trafficking")
 CASE_STATUSES = ("open", "closed")
@@ -154,10 +158,16 @@ def _open_case(
     session.add(case)
     session.flush()
     protected = _protected_persons(session, [m[0] for m in ring.members])
+    migrant_ids = [m[0] for m in ring.members if m[2] == SMUGGLED_MIGRANT or m[0] in protected]
+    surnames = _surnames_by_person(session, [m[0] for m in ring.members])
+    migrant_names = {name for m in migrant_ids for name in surnames.get(m, set())}
     members = []
     for person_id, label, inferred, reasons in ring.members:
-        migrant = inferred == SMUGGLED_MIGRANT or person_id in protected
-        role = inferred if inferred in SUSPECT_ROLES and not migrant else WITNESS
+        migrant = person_id in migrant_ids
+        # A "suspect" sharing a family name with the ring's migrants may be a relative paying for
+        # them: not a suspect until a supervisor overrides (add_member).
+        family = sorted(surnames.get(person_id, set()) & migrant_names) if not migrant else []
+        role = inferred if inferred in SUSPECT_ROLES and not migrant and not family else WITNESS
         session.add(
             CaseMember(case_id=case.id, person_id=person_id, role=role, added_by=actor.user_id)
         )
@@ -168,8 +178,17 @@ def _open_case(
                 "label": label,
                 "role": role,
                 "smuggled_migrant": migrant,
-                "reasons": reasons,
+                "reasons": reasons
+                + (
+                    [
+                        f"inferred {inferred}, but shares the family name {family[0]} with the "
+                        "ring's smuggled migrants: not a suspect without a supervisor's override"
+                    ]
+                    if family
+                    else []
+                ),
             }
+            | ({"inferred": inferred, "family_name": family[0]} if family else {})
         )
     session.add(
         CaseEvent(
@@ -226,9 +245,20 @@ def smuggled_migrant_reason(session: Session, person_id: int) -> str | None:
 
 
 def add_member(
-    session: Session, case: InvestigationCase, person_id: int, role: str, reason: str, actor: Actor
+    session: Session,
+    case: InvestigationCase,
+    person_id: int,
+    role: str,
+    reason: str,
+    actor: Actor,
+    override: str = "",
 ) -> CaseMember:
-    """Add a person with a role, or change their role; a smuggled migrant may only be a witness."""
+    """Add a person with a role, or change their role; a smuggled migrant may only be a witness.
+
+    A family member of one of the case's migrants, or a humanitarian helper, falls outside the
+    smuggling offence unless a material benefit is shown: giving them a suspect role needs a
+    supervisor's override with its reason (``override``), logged in the case history and the
+    audit log."""
     _open(case)
     if role not in MEMBER_ROLES:
         raise InputError(
@@ -247,6 +277,26 @@ def add_member(
                 "witness, never a suspect for having been smuggled (Smuggling Protocol art. 5)",
                 Place(field="role"),
             )
+    overridden: dict[str, Any] = {}
+    if role in SUSPECT_ROLES:
+        relation = person_relation(session, case, person_id)
+        if relation:
+            if actor.role != OVERRIDE_ROLE or not override.strip():
+                raise InputError(
+                    f"person {person_id} is {relation}: a family member or humanitarian helper "
+                    f"is not a smuggler without a material benefit; making them {role} needs a "
+                    "supervisor's override with its reason",
+                    Place(field="override"),
+                )
+            overridden = {"override": {"relation": relation, "reason": override.strip()}}
+            record(
+                session,
+                actor,
+                "update",
+                "investigation_case",
+                [case.reference],
+                {"override": {"person_id": person_id, "role": role, "relation": relation}},
+            )
     member = session.scalars(
         select(CaseMember).where(CaseMember.case_id == case.id, CaseMember.person_id == person_id)
     ).first()
@@ -263,10 +313,87 @@ def add_member(
         "member",
         reason,
         {"action": "add" if previous is None else "role", "person_id": person_id}
-        | {"role": role, "from": previous},
+        | {"role": role, "from": previous}
+        | overridden,
         {"member": person_id, "role": role},
     )
     return member
+
+
+def declare_relation(
+    session: Session,
+    case: InvestigationCase,
+    person_id: int,
+    relation: str,
+    reason: str,
+    actor: Actor,
+) -> None:
+    """Record that a person of the case is a family member of a migrant or a humanitarian helper
+    (``relation``: family, humanitarian, or none to withdraw it), with the reason; from then on
+    a suspect role for them needs a supervisor's override."""
+    _open(case)
+    if relation not in (*RELATIONS, "none"):
+        raise InputError(
+            f"unknown relation {relation!r}; expected one of " + ", ".join((*RELATIONS, "none")),
+            Place(field="relation"),
+        )
+    if not reason.strip():
+        raise InputError("say how the relation is known", Place(field="reason"))
+    if session.get(Person, person_id) is None:
+        raise NotFoundError(f"no person {person_id}", Place(field="person_id"))
+    _log(
+        session,
+        case,
+        actor,
+        "member",
+        reason,
+        {"action": "relation", "person_id": person_id, "relation": relation},
+        {"member": person_id, "relation": relation},
+    )
+
+
+def person_relation(session: Session, case: InvestigationCase, person_id: int) -> str | None:
+    """Why the person may be family or a humanitarian helper rather than a smuggler, or None: a
+    relation declared on the case (the latest declaration wins), else a family name shared with
+    one of the case's smuggled migrants."""
+    declared = None
+    for event in session.scalars(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == "member")
+        .order_by(CaseEvent.id)
+    ):
+        data = event.data or {}
+        if data.get("action") == "relation" and data.get("person_id") == person_id:
+            declared = data.get("relation")
+    if declared == "none":
+        return None
+    if declared:
+        return "a declared family member" if declared == "family" else "a humanitarian helper"
+    migrants = [m for m in case_migrants(session, case) if m != person_id]
+    if not migrants:
+        return None
+    surnames = _surnames_by_person(session, [person_id])
+    for migrant, names in _surnames_by_person(session, migrants).items():
+        shared = sorted(surnames.get(person_id, set()) & names)
+        if shared:
+            return (
+                f"possibly family of person {migrant} (same family name {shared[0]}, "
+                "a smuggled migrant of the case)"
+            )
+    return None
+
+
+def _surnames_by_person(session: Session, person_ids: list[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for person_id, surname in session.execute(
+        select(IdentityRecord.person_id, IdentityRecord.surname).where(
+            IdentityRecord.person_id.in_(person_ids), IdentityRecord.surname.is_not(None)
+        )
+    ):
+        name = " ".join(str(surname).upper().split())
+        if len(name) >= 2 and person_id is not None:
+            found.setdefault(int(person_id), set()).add(name)
+    return found
 
 
 def remove_member(

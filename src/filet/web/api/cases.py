@@ -82,6 +82,13 @@ class MemberIn(BaseModel):
     person_id: int
     role: str
     reason: str
+    override: str = ""
+
+
+class RelationIn(BaseModel):
+    person_id: int
+    relation: str
+    reason: str
 
 
 class Reason(BaseModel):
@@ -168,7 +175,25 @@ def add_member(
         session,
         reference,
         lambda c: network.add_member(
-            session, c, body.person_id, body.role, body.reason, principal.actor
+            session, c, body.person_id, body.role, body.reason, principal.actor, body.override
+        ),
+    )
+
+
+@router.post("/cases/{reference}/relations")
+def declare_relation(
+    reference: str,
+    body: RelationIn,
+    principal: Principal = Depends(require(MANAGE)),
+    session: Session = Depends(db_session),
+) -> dict[str, Any]:
+    """Record that a person is a family member of a migrant or a humanitarian helper (or
+    withdraw it with ``none``): a suspect role for them then needs a supervisor's override."""
+    return _apply(
+        session,
+        reference,
+        lambda c: network.declare_relation(
+            session, c, body.person_id, body.relation, body.reason, principal.actor
         ),
     )
 

@@ -218,9 +218,30 @@ async def add_member(
             _text(form, "role"),
             _text(form, "reason"),
             principal.actor,
+            _text(form, "override"),
         )
 
     return await _work(request, session, reference, work, N_("member recorded"))
+
+
+@router.post("/cases/{reference}/relations")
+async def declare_relation(
+    request: Request,
+    reference: str,
+    principal: Principal = Depends(require(MANAGE)),
+    session: Session = Depends(db_session),
+) -> Response:
+    def work(case: InvestigationCase, form: FormData) -> None:
+        network.declare_relation(
+            session,
+            case,
+            _number(form, "person_id"),
+            _text(form, "relation"),
+            _text(form, "reason"),
+            principal.actor,
+        )
+
+    return await _work(request, session, reference, work, N_("relation recorded"))
 
 
 @router.post("/cases/{reference}/members/{person_id}/remove")

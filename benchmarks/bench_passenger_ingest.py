@@ -1,20 +1,23 @@
 """API passenger records per second ingested into a fresh store, with peak memory.
 
     python benchmarks/bench_passenger_ingest.py --passengers 1000000
-    python benchmarks/bench_passenger_ingest.py --passengers 50000 --postgres
+    python benchmarks/bench_passenger_ingest.py --passengers 50000 --postgres [--no-sqlite]
 
 PAXLST files are written with filet's own writer (seeded: flights of ``--flight-size``
 passengers, lists split into parts of 99 travellers as airlines send them, each traveller with a
 passport, birth date, nationality, seat, bags and a PNR locator), one file per flight, into a
 temporary folder. Then they are ingested one file per transaction exactly as ``filet ingest``
-does (duplicate check, parse, store, audit event, screening of the new identity records), into a
-fresh SQLite store and, with ``--postgres``, into a fresh schema of the PostgreSQL database given
-by ``--postgres-url`` or ``FILET_TEST_DATABASE_URL``.
+does (files parsed a few ahead in a worker process by ``parse_ahead``; duplicate check, store,
+audit event, screening of the new identity records), into a fresh SQLite store and, with
+``--postgres``, into a fresh schema of the PostgreSQL database given by ``--postgres-url`` or
+``FILET_TEST_DATABASE_URL``. ``--inline-parse`` parses in the storing process instead (the
+earlier way, for comparison).
 
-Files are read one at a time, so memory stays flat; progress (wall and CPU time, passengers/s,
-resident set size) is printed at each tenth of the run and the peak resident set at the end (it
-includes the writer phase). CPU time is this process's only (the database server's work for
-PostgreSQL is not in it); on a shared machine it is the steadier figure.
+Files are read one at a time, so memory stays flat; progress (wall and CPU time of the storing
+process, passengers/s, resident set size) is printed at each tenth of the run, the parsing
+worker's CPU time at the end, and the peak resident set of the storing process (it includes the
+writer phase). The database server's work for PostgreSQL is in neither CPU figure; on a shared
+machine CPU time is the steadier figure.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from filet.passenger import (
     TravelDocument,
     TravellerName,
     ingest_message,
+    parse_ahead,
     write_paxlst,
 )
 from filet.screening import last_record_id, screen_new_records
@@ -111,16 +115,25 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 
 
-def ingest(engine: Engine, paths: list[Path], passengers: int, label: str) -> None:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ingest(
+    engine: Engine, paths: list[Path], passengers: int, label: str, inline_parse: bool
+) -> None:
     upgrade(engine)
     factory = session_factory(engine)
     marks = {max(1, len(paths) * k // 10) for k in range(1, 11)}
     start = time.perf_counter()
     cpu = time.process_time()
-    for number, path in enumerate(paths, start=1):
+    worker_cpu = children_cpu()
+    files = ((p, None) for p in paths) if inline_parse else parse_ahead(paths)
+    for number, (path, parsed) in enumerate(files, start=1):
         with transaction(factory) as session:
             since = last_record_id(session)
-            ingest_message(session, path.read_bytes(), str(path), SYSTEM)
+            ingest_message(session, path.read_bytes(), str(path), SYSTEM, parsed=parsed)
             screen_new_records(session, since, SYSTEM)
         if number in marks:
             done = passengers * number // len(paths)
@@ -133,12 +146,14 @@ def ingest(engine: Engine, paths: list[Path], passengers: int, label: str) -> No
             )
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
+    worker_cpu = children_cpu() - worker_cpu
     with factory() as session:
         stored = session.execute(select(func.count()).select_from(schema.ApiTraveller)).scalar_one()
     assert stored == passengers, (stored, passengers)
     print(
         f"{label}: {passengers} API passengers in {len(paths)} files: {seconds:.1f} s wall "
-        f"({cpu:.1f} s CPU of this process), {passengers / seconds:,.0f} passengers/s"
+        f"({cpu:.1f} s CPU of this process, {worker_cpu:.1f} s of the parsing worker), "
+        f"{passengers / seconds:,.0f} passengers/s; load average {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -147,6 +162,10 @@ def main() -> None:
     parser.add_argument("--passengers", type=int, default=50_000)
     parser.add_argument("--flight-size", type=int, default=200)
     parser.add_argument("--postgres", action="store_true", help="also ingest into PostgreSQL")
+    parser.add_argument("--no-sqlite", action="store_true", help="ingest into PostgreSQL only")
+    parser.add_argument(
+        "--inline-parse", action="store_true", help="parse in the storing process (no worker)"
+    )
     parser.add_argument(
         "--postgres-url", default=os.environ.get("FILET_TEST_DATABASE_URL", ""), metavar="URL"
     )
@@ -161,9 +180,10 @@ def main() -> None:
             f"passengers in {time.perf_counter() - started:.1f} s; RSS {rss_mb():.0f} MB",
             flush=True,
         )
-        sqlite = make_engine(f"sqlite:///{folder / 'store' / 'filet.db'}")
-        ingest(sqlite, paths, args.passengers, "SQLite")
-        sqlite.dispose()
+        if not args.no_sqlite:
+            sqlite = make_engine(f"sqlite:///{folder / 'store' / 'filet.db'}")
+            ingest(sqlite, paths, args.passengers, "SQLite", args.inline_parse)
+            sqlite.dispose()
         if args.postgres:
             if not args.postgres_url:
                 parser.error("--postgres needs --postgres-url or FILET_TEST_DATABASE_URL")
@@ -175,7 +195,7 @@ def main() -> None:
                 args.postgres_url, connect_args={"options": f"-csearch_path={name}"}
             )
             try:
-                ingest(engine, paths, args.passengers, "PostgreSQL")
+                ingest(engine, paths, args.passengers, "PostgreSQL", args.inline_parse)
             finally:
                 engine.dispose()
                 with admin.begin() as connection:

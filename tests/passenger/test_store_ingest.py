@@ -296,3 +296,94 @@ def test_a_message_failing_after_its_first_manifest_is_stored_leaves_nothing(
     with sessions() as session:
         for table in TABLES:
             assert session.execute(select(func.count()).select_from(table)).scalar_one() == 0
+
+
+def _manifest_file(folder: Path, name: str, surname: str, number: str) -> Path:
+    flight = _flight()
+    flight.number = number
+    manifest = FlightManifest(
+        flight=flight,
+        travellers=[
+            ApiTraveller(
+                name=TravellerName(surname=surname, given_names="SABA"),
+                documents=[TravelDocument(doc_type="P", number=f"P{number}", issuing_state="ERI")],
+            )
+        ],
+    )
+    path = folder / name
+    path.write_text(write_paxlst(manifest, interchange_ref=number), encoding="utf-8")
+    return path
+
+
+def test_cli_names_a_file_the_database_refuses_and_stores_nothing_of_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A database error while storing one file (here a trigger refusing a traveller) is one line
+    naming the file, without a traceback; that file leaves nothing, the others go in."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the CLI test uses the SQLite store of FILET_DATA_DIR")
+    env = {**os.environ, "FILET_DATA_DIR": str(tmp_path), "FILET_DATABASE_URL": ""}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _manifest_file(folder, "a.edi", "GEBRE", "1")
+    _manifest_file(folder, "b-refused.edi", "REFUSED", "2")
+    _manifest_file(folder, "c.edi", "HAILE", "3")
+    upgraded = subprocess.run(
+        [sys.executable, "-m", "filet", "db", "upgrade"], capture_output=True, env=env, timeout=120
+    )
+    assert upgraded.returncode == 0
+    database = sqlite3.connect(tmp_path / "filet.db")
+    database.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON api_travellers WHEN NEW.surname = 'REFUSED' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
+    )
+    database.commit()
+    ran = subprocess.run(
+        [sys.executable, "-m", "filet", "ingest", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert ran.returncode == 1
+    assert "Traceback" not in ran.stderr + ran.stdout
+    result = json.loads(ran.stdout)
+    assert result["stored"] == 2
+    [failure] = result["failed"]
+    assert failure["file"].endswith("b-refused.edi")
+    assert "refused by the test trigger" in failure["error"]
+    counts = {
+        table: database.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("inbound_messages", "flights", "api_travellers", "identity_records")
+    }
+    refused = database.execute(
+        "SELECT count(*) FROM identity_records WHERE surname = 'REFUSED'"
+    ).fetchone()[0]
+    database.close()
+    assert counts == {
+        "inbound_messages": 2,
+        "flights": 2,
+        "api_travellers": 2,
+        "identity_records": 2,
+    }
+    assert refused == 0
+
+
+def test_parse_ahead_gives_each_file_parsed_in_order(tmp_path: Path) -> None:
+    from filet.passenger import parse_ahead
+    from filet.passenger._store import parse_message
+
+    paths = [_manifest_file(tmp_path, f"{n}.edi", "GEBRE", str(n)) for n in range(1, 12)]
+    broken = tmp_path / "broken.edi"
+    broken.write_text("UNA:+.? 'UNB+IATA:1+X+Y+260101:0000+1'UNH+1+PAXLST:D:05B:UN:IATA'GARBAGE")
+    got = list(parse_ahead([*paths, broken], ahead=3))
+    assert [path for path, _ in got] == [*paths, broken]
+    assert [parsed for _, parsed in got] == [
+        *(parse_message(path.read_bytes()) for path in paths),
+        None,
+    ]

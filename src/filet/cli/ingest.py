@@ -38,11 +38,15 @@ def ingest(
 ) -> None:
     """Load PAXLST, PNRGOV, PNR JSON and crossing CSV files (format detected per file).
 
-    Each file is one transaction: a broken file is reported with its place and nothing of it is
-    stored; the others go on. Re-ingesting the same files changes nothing.
+    Each file is one transaction: a broken file, or one the database refuses (locked, a
+    constraint), is reported with its name and nothing of it is stored; the others go on.
+    Re-ingesting the same files changes nothing. Files are parsed in a worker process a few
+    files ahead of the one being stored.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from filet.cli.system import _current_sessions
-    from filet.passenger import ingest_message
+    from filet.passenger import ingest_message, parse_ahead
     from filet.screening import last_record_id, screen_new_records
     from filet.security import SYSTEM
     from filet.store import transaction
@@ -64,15 +68,25 @@ def ingest(
         disable=as_json,
     ) as progress:
         task = progress.add_task("", total=len(files))
-        for path in files:
+        for path, parsed in parse_ahead(files):
             progress.update(task, description=path.name)
             try:
                 with transaction(factory) as session:
                     since = last_record_id(session)
-                    summary = ingest_message(session, path.read_bytes(), str(path), SYSTEM)
+                    summary = ingest_message(
+                        session, path.read_bytes(), str(path), SYSTEM, parsed=parsed
+                    )
                     totals["screening_hits"] += len(screen_new_records(session, since, SYSTEM))
             except FiletError as error:
                 failures.append({"file": str(path), "error": str(error)})
+            except SQLAlchemyError as error:
+                # the transaction rolled back: nothing of the file is stored
+                reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+                failures.append(
+                    {"file": str(path), "error": f"{path}: the database refused the file: {reason}"}
+                )
+            except OSError as error:
+                failures.append({"file": str(path), "error": f"{path}: {error.strerror}"})
             else:
                 duplicates += summary.duplicate
                 totals.update(summary.counts)

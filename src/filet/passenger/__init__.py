@@ -12,7 +12,8 @@ parser accepts (the synthetic world generator uses them). Nothing here touches t
 Every reader raises :class:`filet.errors.InputError` naming the place (segment number and tag,
 or line and column) for input it cannot use, and rejects the whole input then.
 
-Into the store: ``ingest_message`` (one message, one transaction, idempotent) and retention
+Into the store: ``ingest_message`` (one message, one transaction, idempotent; ``parse_ahead``
+parses a list of files in a worker process while they are stored) and retention
 (``run_retention``, unmasking with ``request_unmask`` / ``approve_unmask`` / ``read_unmasked``).
 """
 
@@ -86,7 +87,7 @@ from filet.passenger._retention import (
     request_unmask,
     run_retention,
 )
-from filet.passenger._store import IngestSummary, ingest_message
+from filet.passenger._store import IngestSummary, ParsedMessage, ingest_message, parse_ahead
 
 __all__ = [
     "Address",
@@ -108,6 +109,7 @@ __all__ = [
     "IngestSummary",
     "ItineraryLeg",
     "Originator",
+    "ParsedMessage",
     "Payment",
     "PnrBooking",
     "PnrMessage",
@@ -141,6 +143,7 @@ __all__ = [
     "normalise_name",
     "normalise_phone",
     "normalise_seat",
+    "parse_ahead",
     "parsed_document",
     "pnr_quality_flags",
     "read_crossings_csv",

@@ -352,8 +352,9 @@ def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> d
     }
     visible = {nid: m & observable for nid, m in members.items() if m & observable}
     migrants = {key for key, row in truth.persons.items() if row.get("kind") == "smuggled_migrant"}
+    judged = [(ring, persons) for ring, persons in zip(rings, predicted, strict=True) if persons]
     quality = evaluate_network(
-        [ring for ring in predicted if ring],
+        [persons for _ring, persons in judged],
         visible,
         ranked,
         {row["person_id"] for row in helpers},
@@ -372,6 +373,23 @@ def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> d
         "k": quality.k,
         "facilitators_ranked": len(ranked),
         "migrants_ranked_as_facilitators": quality.migrants_ranked_as_facilitators,
+        "ring_matches": [
+            {
+                "ring": judged[m.ring][0].ring_id,
+                "score": round(judged[m.ring][0].score, 3),
+                "persons": len(judged[m.ring][0].persons),
+                "persons_mapped": m.persons,
+                "nodes_unmapped": sum(
+                    1 for node in judged[m.ring][0].persons if real(network.nodes[node][1]) is None
+                ),
+                "network": m.network,
+                "jaccard": m.jaccard,
+                "best_network": m.best_network,
+                "shared_with_best": m.shared,
+                "best_network_members": len(visible[m.best_network]) if m.best_network else 0,
+            }
+            for m in quality.matches
+        ],
     }
 
 

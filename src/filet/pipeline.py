@@ -66,11 +66,12 @@ def demo_steps(
         ),
         Step("watchlist", ["watchlists", "import", str(world / "watchlist.csv")]),
         Step("intelligence items", ["intelligence", "import", str(world / "intelligence.jsonl")]),
-        Step("debriefings", ["intelligence", "import", str(world / "debriefings.jsonl")]),
         Step(
             "API, PNR and crossings",
             ["ingest", str(world / "api"), str(world / "pnr"), str(world / "crossings.csv")],
         ),
+        # After the crossings: an imported debriefing finds its migrant among those who entered.
+        Step("debriefings", ["intelligence", "import", str(world / "debriefings.jsonl")]),
         Step("starter risk rules (drafts)", ["rules", "import", str(rules), "--user", author]),
     ]
     for key in _rule_keys(rules):

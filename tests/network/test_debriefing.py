@@ -214,3 +214,69 @@ def test_imported_debriefings_keep_no_protection_data(
             "B",
             "2",
         )
+
+
+def _world_debriefing(reference: str, date: str, interviewee: dict[str, str]) -> dict[str, Any]:
+    """A debriefing as another service's file gives it: the migrant named, no person number."""
+    return {
+        "id": reference,
+        "date": date,
+        "place": "HR-BAJ",
+        "consent": True,
+        "interviewee": interviewee,
+        "route": ["Kabul", "Bajakovo"],
+        "transport": "land_vehicle",
+        "paid_to": "Jamal",
+        "smugglers": [
+            {"name_as_known": "Jamal", "phone": RECRUITER_PHONE, "role_as_described": "found us"},
+            {"name_as_known": "Driver", "phone": None, "role_as_described": "drove the van"},
+        ],
+        "narrative": "We hid in the van.",
+    }
+
+
+def test_an_imported_debriefing_finds_its_migrant_among_the_entries_and_links_the_ring(
+    world: World, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    # Rider0 Nazari entered at HR-BAJ on 4 March, Rider1 Nazari on 9 March (conftest).
+    path = tmp_path / "debriefings.jsonl"
+    rows = [
+        _world_debriefing("DEB1", "2026-03-06", {"given_names": "RIDER0", "surname": "NAZARI"}),
+        # "Nazari" alone fits both riders: no witness rather than the wrong one
+        _world_debriefing("DEB2", "2026-03-12", {"surname": "NAZARI"}),
+        # nobody of that name entered there
+        _world_debriefing("DEB3", "2026-03-06", {"given_names": "ZAHRA", "surname": "KARIMI"}),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with transaction(sessions) as session:
+        assert import_intelligence(session, path, SYSTEM) == 3
+        build_network(session)
+    with sessions() as session:
+        items = {i.reference: i for i in session.scalars(select(IntelligenceItem)).all()}
+        assert "witness" not in items["DEB2"].attributes
+        assert "witness" not in items["DEB3"].attributes
+        witness_id = items["DEB1"].attributes["witness"]["person_id"]
+        # the name the migrant gave is not kept on the item
+        assert "NAZARI" not in json.dumps(items["DEB1"].attributes).upper()
+        witness = session.get(Person, witness_id)
+        assert witness is not None and witness.category == "smuggled_migrant"
+        network = Network.load(session)
+        keys = {node: key for node, (_k, key, _l, _a) in network.nodes.items()}
+        edges = [e for e in network.edges if e.kind == "witness_of"]
+        assert {(keys[e.source], keys[e.target]) for e in edges} == {
+            (f"person:{witness_id}", mention("Jamal", "DEB1")),
+            (f"person:{witness_id}", mention("Driver", "DEB1")),
+        }
+        assert all(p.startswith("intelligence:DEB1 ") for e in edges for p in e.provenance)
+    with transaction(sessions) as session:
+        analysis = analyse_network(session)
+        ring = next(
+            r
+            for r in analysis.rings
+            if any(analysis.network.nodes[n][1] == f"person:{witness_id}" for n in r.persons)
+        )
+        # the witness sits in the recruiter's ring, as a smuggled migrant, never a suspect
+        assert any(analysis.network.nodes[n][1] == RECRUITER_PHONE for n in ring.node_ids)
+        roles = {r.key: r.role for r in ring.roles}
+        assert roles[f"person:{witness_id}"] == "smuggled_migrant"
+        assert f"person:{witness_id}" not in {p.node for p in analysis.facilitators}

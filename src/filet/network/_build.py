@@ -291,6 +291,21 @@ def _intel_rows(table: pa.Table) -> pa.Table:
                             "t_key": second,
                         }
                     )
+            # The debriefed migrant, when known, is the witness of the smugglers they name: the
+            # edge puts the group they travelled with beside the ring (as smuggled migrants).
+            witness = attrs.get("witness")
+            if isinstance(witness, dict) and witness.get("person_id") is not None:
+                for smuggler_key in named:
+                    rows.append(
+                        base
+                        | {
+                            "edge": "witness_of",
+                            "s_kind": "person",
+                            "s_key": f"person:{witness['person_id']}",
+                            "t_kind": "person",
+                            "t_key": smuggler_key,
+                        }
+                    )
             for smuggler in attrs.get("smugglers", []):
                 name = smuggler.get("name_as_known")
                 if name and smuggler.get("phone"):

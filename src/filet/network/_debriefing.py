@@ -8,20 +8,35 @@ not stored on the item (only, when known, the number of their resolved person, s
 them as a witness), and no protection data (health, asylum, screening answers) is kept on it.
 Signs of aggravated smuggling or trafficking the migrant reports are evidence about the smugglers;
 when the migrant's person is known they are also passed to protection, which opens a case.
+
+A debriefing imported from another service names the migrant (``interviewee``) instead of giving
+their person number. :func:`identify_witness` finds them among the persons who entered at the
+debriefing's place in the days before it, by name (and sex and nationality when both sides give
+them); only the person number is kept, so the network links the witness to the ring they describe
+and the name stays out of the item.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from filet.errors import InputError, NotFoundError, Place
 from filet.network._intelligence import check_grade, new_reference, parse_date
 from filet.security import Actor, record
-from filet.store.schema import IntelligenceItem, Person
+from filet.store.schema import (
+    BorderCrossing,
+    CrossingPoint,
+    IdentityRecord,
+    IntelligenceItem,
+    Person,
+)
 
 # Aggravating circumstances (Smuggling Protocol art. 6(3)) and trafficking signs (HTCDS methods
 # of control) a debriefed migrant may report; the keys are those protection's triggers know.
@@ -238,8 +253,6 @@ def record_debriefing(session: Session, debriefing: Debriefing, actor: Actor) ->
                 "Correct the person's category first (a supervisor's decision)",
                 Place(field="witness_person_id"),
             )
-        if person.category in _MIGRANT_CATEGORIES:
-            person.category = "smuggled_migrant"
     session.add(item)
     session.flush()
     record(
@@ -256,28 +269,134 @@ def record_debriefing(session: Session, debriefing: Debriefing, actor: Actor) ->
         },
     )
     if person is not None:
-        from filet.protection import PersonFacts, evaluate_triggers
-
-        evaluate_triggers(
-            session,
-            PersonFacts(
-                person_id=person.id,
-                source=f"debriefing:{item.reference}",
-                observed_at=item.occurred_at or dt.datetime.now(dt.UTC),
-                aggravating=tuple(debriefing.aggravating),
-                methods_of_control=tuple(debriefing.methods_of_control),
-                ransom=debriefing.ransom,
-                smuggled_migrant=True,
-            ),
-            actor,
-        )
+        _protect_witness(session, person, debriefing, item, actor)
     return item
+
+
+def _protect_witness(
+    session: Session, person: Person, debriefing: Debriefing, item: IntelligenceItem, actor: Actor
+) -> None:
+    """The witness is a smuggled migrant (unless already in another protected category) and what
+    they reported goes to protection."""
+    from filet.protection import PersonFacts, evaluate_triggers
+
+    if person.category in _MIGRANT_CATEGORIES:
+        person.category = "smuggled_migrant"
+    evaluate_triggers(
+        session,
+        PersonFacts(
+            person_id=person.id,
+            source=f"debriefing:{item.reference}",
+            observed_at=item.occurred_at or dt.datetime.now(dt.UTC),
+            aggravating=tuple(debriefing.aggravating),
+            methods_of_control=tuple(debriefing.methods_of_control),
+            ransom=debriefing.ransom,
+            smuggled_migrant=True,
+        ),
+        actor,
+    )
+
+
+@dataclass(frozen=True)
+class WitnessSearch:
+    """How an imported debriefing's migrant is found among the persons who entered.
+
+    ``days``: how long before the debriefing the migrant may have entered at its place (a
+    debriefing follows the arrival by days, rarely weeks). ``min_score``: the name score
+    (:func:`filet.names.compare`) a recorded name needs; ``margin``: how far the best candidate
+    must be ahead of the next person's, so that two travellers of one group with near names are
+    never confused (no witness is better than the wrong one)."""
+
+    days: int = 14
+    min_score: float = 0.8
+    margin: float = 0.05
+
+
+def identify_witness(
+    session: Session,
+    interviewee: Mapping[str, Any],
+    place: str,
+    date: dt.date | None,
+    search: WitnessSearch = WitnessSearch(),
+) -> IdentityRecord | None:
+    """The entry record of the debriefed migrant: among the identity records of entries at
+    ``place`` (a crossing point code) in the ``search.days`` before ``date``, the one whose name
+    best matches the name the migrant gave (Latin or original script), of the same sex and
+    nationality when both sides record them; ``None`` when no record is clearly theirs."""
+    from filet.names import analyse, compare
+
+    given = " ".join(
+        str(interviewee.get(part) or "").strip() for part in ("given_names", "surname")
+    ).strip()
+    native = str(interviewee.get("name_original_script") or "").strip()
+    names = [analyse(n) for n in (given, native) if n]
+    if not names or date is None or not place:
+        return None
+    until = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    rows = session.scalars(
+        select(IdentityRecord)
+        .join(BorderCrossing, BorderCrossing.identity_record_id == IdentityRecord.id)
+        .join(CrossingPoint, CrossingPoint.id == BorderCrossing.crossing_point_id)
+        .where(
+            CrossingPoint.code == place,
+            BorderCrossing.direction == "entry",
+            BorderCrossing.at >= until - dt.timedelta(days=search.days + 1),
+            BorderCrossing.at < until,
+        )
+    ).unique()
+    sex = str(interviewee.get("sex") or "").upper()
+    nationality = str(interviewee.get("nationality") or "").upper()
+    best: dict[int | str, tuple[float, IdentityRecord]] = {}
+    for row in rows:
+        if (sex and row.sex and row.sex.upper() != sex) or (
+            nationality and row.nationality and row.nationality.upper() != nationality
+        ):
+            continue
+        recorded = row.full_name or " ".join(p for p in (row.given_names, row.surname) if p)
+        if not recorded:
+            continue
+        score = max(compare(name, recorded).score for name in names)
+        who: int | str = row.person_id if row.person_id is not None else f"record:{row.id}"
+        if score > best.get(who, (-1.0, row))[0]:
+            best[who] = (score, row)
+    ranked = sorted(best.values(), key=lambda pair: -pair[0])
+    if not ranked or ranked[0][0] < search.min_score:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < search.margin:
+        return None
+    return ranked[0][1]
+
+
+def link_imported_witness(
+    session: Session,
+    item: IntelligenceItem,
+    debriefing: Debriefing,
+    interviewee: Mapping[str, Any],
+    actor: Actor,
+) -> int | None:
+    """Give an imported debriefing its witness: the person of the migrant's entry record
+    (:func:`identify_witness`; a person is opened for a record that has none yet), recorded as
+    a smuggled migrant, with what they reported passed to protection. A person recorded as a
+    suspect is left alone: who a suspect is, is an investigator's call, not a name match's."""
+    found = identify_witness(session, interviewee, debriefing.place, debriefing.date)
+    if found is None:
+        return None
+    person = session.get(Person, found.person_id) if found.person_id is not None else None
+    if person is None:
+        label = found.full_name or " ".join(p for p in (found.given_names, found.surname) if p)
+        person = Person(key=f"debriefing:{item.reference}", label=label[:300], category="unknown")
+        session.add(person)
+        session.flush()
+        found.person_id = person.id
+    if person.category == "suspect":
+        return None
+    item.attributes = {**(item.attributes or {}), "witness": {"person_id": person.id}}
+    _protect_witness(session, person, debriefing, item, actor)
+    return person.id
 
 
 def debriefing_witnesses(session: Session) -> set[int]:
     """Persons who gave a debriefing: witnesses, never suspects."""
-    from sqlalchemy import select
-
     found: set[int] = set()
     for attributes in session.scalars(
         select(IntelligenceItem.attributes).where(IntelligenceItem.kind == "debriefing")

@@ -147,7 +147,12 @@ def item_summary(item: IntelligenceItem) -> dict[str, Any]:
 
 def import_intelligence(session: Session, path: Path, actor: Actor) -> int:
     """Store every item of a JSON-lines file; returns how many were new."""
-    from filet.network._debriefing import debriefing_from_json, debriefing_item
+    from filet.network._debriefing import (
+        Debriefing,
+        debriefing_from_json,
+        debriefing_item,
+        link_imported_witness,
+    )
 
     known = set(session.scalars(select(IntelligenceItem.reference)))
     added: list[str] = []
@@ -162,9 +167,11 @@ def import_intelligence(session: Session, path: Path, actor: Actor) -> int:
                     f"{path}: not JSON ({error.msg}); expected one object per line",
                     Place(line=number, position=error.colno),
                 ) from error
+            debriefing: Debriefing | None = None
             if "interviewee" in data or data.get("kind") == "debriefing":
                 try:
-                    item = debriefing_item(debriefing_from_json(data), actor)
+                    debriefing = debriefing_from_json(data)
+                    item = debriefing_item(debriefing, actor)
                 except InputError as error:
                     raise InputError(
                         f"{path}: {error.message}",
@@ -177,6 +184,8 @@ def import_intelligence(session: Session, path: Path, actor: Actor) -> int:
             known.add(item.reference)
             session.add(item)
             added.append(item.reference)
+            if debriefing is not None and isinstance(data.get("interviewee"), dict):
+                link_imported_witness(session, item, debriefing, data["interviewee"], actor)
     if added:
         record(session, actor, "create", "intelligence_item", added[:1000], {"file": path.name})
     session.flush()

@@ -121,12 +121,17 @@ def load_store(engine: Engine, connection: duckdb.DuckDBPyConnection) -> None:
             table = tables[name]
             cols = [table.c[c] for c in columns]
             rows = conn.execute(select(*cols)).all()
-            arrays: dict[str, list[Any]] = {c: [] for c in columns}
-            for row in rows:
-                for column, value in zip(columns, row, strict=True):
-                    arrays[column].append(_naive(value))
             schema = pa.schema([(c, _arrow_type(table.c[c].type)) for c in columns])
-            connection.register(name, pa.table(arrays, schema=schema))
+            # column by column (a transpose), converting only the timestamp columns
+            values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+            arrays = [
+                pa.array(
+                    [_naive(v) for v in column] if pa.types.is_timestamp(kind.type) else column,
+                    type=kind.type,
+                )
+                for column, kind in zip(values, schema, strict=True)
+            ]
+            connection.register(name, pa.Table.from_arrays(arrays, schema=schema))
 
 
 def _arrow_type(column_type: Any) -> pa.DataType:
@@ -181,11 +186,15 @@ def booking_sql(d: Dialect = DUCKDB) -> str:
     min_transits = int(cat.param("circuitous_routing", "min_transits"))
     dep = d.timestamp
     return f"""
-WITH first_leg AS (
-  SELECT booking_id, MIN(seq) AS first_seq FROM pnr_legs GROUP BY booking_id
-), first_dep AS (
-  SELECT l.booking_id, l.departure_local AS first_departure
-  FROM pnr_legs l JOIN first_leg f ON l.booking_id = f.booking_id AND l.seq = f.first_seq
+WITH leg_summary AS (
+  SELECT booking_id, MIN(seq) AS first_seq, COUNT(*) AS leg_count,
+         MAX(CASE WHEN status IN ({no_show}) THEN seq END) AS last_no_show_seq
+  FROM pnr_legs GROUP BY booking_id
+), trip AS (
+  -- the first departure, and a no-show on any leg after the first
+  SELECT f.booking_id, l.departure_local AS first_departure,
+         COALESCE(f.last_no_show_seq > f.first_seq, FALSE) AS no_show
+  FROM leg_summary f JOIN pnr_legs l ON l.booking_id = f.booking_id AND l.seq = f.first_seq
 ), conn AS (
   SELECT a.booking_id, a.seq,
          {d.hours_between(dep("a.arrival_local"), dep("b.departure_local"))} AS gap
@@ -196,13 +205,14 @@ WITH first_leg AS (
 ), conn_ok AS (
   SELECT booking_id, COUNT(*) AS n, MAX(gap) AS max_gap FROM conn
   WHERE gap >= 0 AND gap <= {max_gap} GROUP BY booking_id
+), long_trips AS (
+  -- a return to an earlier leg's origin needs three legs
+  SELECT l.booking_id, l.seq, l.departure_airport, l.arrival_airport FROM pnr_legs l
+  JOIN leg_summary f ON f.booking_id = l.booking_id AND f.leg_count >= 3
 ), revisit AS (
-  SELECT DISTINCT a.booking_id FROM pnr_legs a JOIN pnr_legs b
+  SELECT DISTINCT a.booking_id FROM long_trips a JOIN long_trips b
     ON a.booking_id = b.booking_id AND b.seq > a.seq AND b.arrival_airport = a.departure_airport
-  JOIN pnr_legs c ON c.booking_id = a.booking_id AND c.seq > b.seq
-), no_show AS (
-  SELECT DISTINCT l.booking_id FROM pnr_legs l JOIN first_leg f ON l.booking_id = f.booking_id
-  WHERE l.seq > f.first_seq AND l.status IN ({no_show})
+  JOIN long_trips c ON c.booking_id = a.booking_id AND c.seq > b.seq
 ), payer AS (
   SELECT booking_id, UPPER(TRIM(payer_name)) AS payer FROM pnr_payments
   WHERE payer_name IS NOT NULL AND TRIM(payer_name) <> ''
@@ -264,9 +274,9 @@ WITH first_leg AS (
 )
 SELECT
   b.id AS booking_id,
-  fd.first_departure AS first_departure,
-  {d.hours_between("b.created_on", dep("fd.first_departure"))} AS booking_lead_time_hours,
-  {d.hours_between("b.created_on", dep("fd.first_departure"))} < {last_minute}
+  tr.first_departure AS first_departure,
+  {d.hours_between("b.created_on", dep("tr.first_departure"))} AS booking_lead_time_hours,
+  {d.hours_between("b.created_on", dep("tr.first_departure"))} < {last_minute}
     AS last_minute_booking,
   ca.booking_id IS NOT NULL AS paid_cash,
   nt.booking_id IS NOT NULL AS paid_by_non_traveller,
@@ -280,12 +290,11 @@ SELECT
   CAST(COALESCE(co.n, 0) AS BIGINT) AS transit_count,
   (COALESCE(co.n, 0) >= {min_transits} OR rv.booking_id IS NOT NULL) AS circuitous_routing,
   co.max_gap AS long_transit_hours,
-  ns.booking_id IS NOT NULL AS transit_no_show
+  COALESCE(tr.no_show, FALSE) AS transit_no_show
 FROM pnr_bookings b
-LEFT JOIN first_dep fd ON fd.booking_id = b.id
+LEFT JOIN trip tr ON tr.booking_id = b.id
 LEFT JOIN conn_ok co ON co.booking_id = b.id
 LEFT JOIN revisit rv ON rv.booking_id = b.id
-LEFT JOIN no_show ns ON ns.booking_id = b.id
 LEFT JOIN cash ca ON ca.booking_id = b.id
 LEFT JOIN non_traveller nt ON nt.booking_id = b.id
 LEFT JOIN party ON party.booking_id = b.id
@@ -297,9 +306,10 @@ LEFT JOIN split_parents sp ON sp.carrier = b.carrier AND sp.locator = b.locator
 
 
 def traveller_sql(d: Dialect = DUCKDB) -> str:
-    """One row per PNR traveller (``traveller_id``) with booking and traveller features.
+    """One row per PNR traveller (``traveller_id``, ``booking_id``) with the traveller's own
+    features; :func:`traveller_view_sql` adds the booking features.
 
-    Reads the view ``booking_features`` (from :func:`booking_sql`).
+    Reads the table ``booking_features`` (from :func:`booking_sql`).
     """
     pattern = "'^([A-Z]*)([0-9]+)$'"
     return f"""
@@ -365,7 +375,7 @@ WITH ages AS (
 )
 SELECT
   t.id AS traveller_id,
-  bf.*,
+  t.booking_id AS booking_id,
   t.age_years AS age_years,
   t.nationality AS nationality,
   t.sex AS sex,
@@ -382,7 +392,6 @@ SELECT
        ELSE CAST(COALESCE(cp.n, 0) AS BIGINT) END AS companions_across_bookings,
   m.id IS NOT NULL AS recorded_smuggled_migrant
 FROM ages t
-LEFT JOIN booking_features bf ON bf.booking_id = t.booking_id
 LEFT JOIN adults ad ON ad.booking_id = t.booking_id
 LEFT JOIN adult_names an ON an.booking_id = t.booking_id AND an.surname = t.surname
 LEFT JOIN alerted al ON al.alerted_id = t.id
@@ -473,13 +482,42 @@ ID_COLUMNS: dict[Target, str] = {
 }
 
 
+TRAVELLER_OWN_FEATURES = (
+    "age_years",
+    "nationality",
+    "sex",
+    "minor_with_unrelated_adults",
+    "document_series_gap",
+    "document_alert",
+    "watchlist_hit",
+    "minimal_luggage",
+    "bookings_with_same_document",
+    "companions_across_bookings",
+    "recorded_smuggled_migrant",
+)
+
+
+def traveller_view_sql() -> str:
+    """The traveller features: the traveller's own (table ``traveller_facts``) and those of the
+    booking. A view, so the booking features are not copied into every traveller row."""
+    own = ", ".join(f"t.{name}" for name in TRAVELLER_OWN_FEATURES)
+    return (
+        f"SELECT t.traveller_id, bf.*, {own} FROM traveller_facts t "
+        "LEFT JOIN booking_features bf ON bf.booking_id = t.booking_id"
+    )
+
+
 def create_feature_views(
     connection: duckdb.DuckDBPyConnection, dialect: Dialect = DUCKDB, materialise: bool = True
 ) -> None:
-    """Create ``booking_features``, ``traveller_features`` and ``crossing_features``."""
+    """Create ``booking_features``, ``traveller_features`` and ``crossing_features``.
+
+    With ``materialise`` the features are computed once into tables (``traveller_features``
+    stays a view joining the traveller's facts to the booking features)."""
     kind = "TABLE" if materialise else "VIEW"
     connection.execute(f"CREATE OR REPLACE {kind} booking_features AS {booking_sql(dialect)}")
-    connection.execute(f"CREATE OR REPLACE {kind} traveller_features AS {traveller_sql(dialect)}")
+    connection.execute(f"CREATE OR REPLACE {kind} traveller_facts AS {traveller_sql(dialect)}")
+    connection.execute(f"CREATE OR REPLACE VIEW traveller_features AS {traveller_view_sql()}")
     connection.execute(f"CREATE OR REPLACE {kind} crossing_features AS {crossing_sql(dialect)}")
 
 

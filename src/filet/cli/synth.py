@@ -11,8 +11,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from filet.synth import generate, load_scenario
-
 console = Console(stderr=True)
 
 
@@ -38,6 +36,10 @@ def synth(
     ),
 ) -> None:
     """Generate a synthetic world: API/PNR messages, crossings, MRZs, lists and truth/."""
+    # Imported here: the generator pulls in followthemoney and the catalogue, which every other
+    # `filet` command (each demo step is one) would otherwise load at start-up.
+    from filet.synth import generate, load_scenario
+
     chosen = load_scenario(scenario)
     with Progress(
         TextColumn(f"[bold]{chosen.name}[/] days"),

@@ -304,9 +304,14 @@ def named_persons(session: Session, truth: Truth) -> dict[str, str]:
     return {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
 
 
+# The truth records of travel (API manifests, PNR, border crossings), as against reports.
+_TRAVEL_SOURCES = ("paxlst", "pnrgov", "crossing")
+
+
 def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
-    """Rings against the truth networks, restricted to the persons the store can show at all
-    (a corrupt official or an organiser never named in any record cannot be found by anyone),
+    """Rings against the truth networks whose operations reached the store, restricted to the
+    persons the store can show at all (a corrupt official or an organiser never named in any
+    record cannot be found by anyone), paired one to one (``evaluate_network``),
     and the facilitator ranking, where a ranked node that maps to no real person counts as a
     wrong answer, never as a skipped one."""
     from filet.network import Network, detect_rings, evaluate_network, facilitators, infer_roles
@@ -341,16 +346,24 @@ def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> d
     helpers = read_rows(truth.folder / "facilitators.csv")
     for row in helpers:
         members.setdefault(row["network_id"], set()).add(row["person_id"])
-    for row in truth.records.values():
+    travelled: dict[str, set[str]] = {}  # persons on the records of a network's operations
+    for record_id, row in truth.records.items():
         network_id = network_of.get(row.get("operation_id") or "")
         if network_id:
             members.setdefault(network_id, set()).add(row["physical_person_id"])
+            if record_id.split(":", 1)[0] in _TRAVEL_SOURCES:
+                travelled.setdefault(network_id, set()).add(row["physical_person_id"])
     observable = {
         person
         for _node_id, (kind, key, _label, _attrs) in network.nodes.items()
         if kind == "person" and (person := real(key))
     }
-    visible = {nid: m & observable for nid, m in members.items() if m & observable}
+    # A network is to be found when one of its operations reached the store (a person of its
+    # bookings, manifests or crossings is in the graph); one that moved nobody in the period,
+    # seen at most through a name in a report, leaves no ring to find.
+    visible = {
+        nid: m & observable for nid, m in members.items() if travelled.get(nid, set()) & observable
+    }
     migrants = {key for key, row in truth.persons.items() if row.get("kind") == "smuggled_migrant"}
     judged = [(ring, persons) for ring, persons in zip(rings, predicted, strict=True) if persons]
     quality = evaluate_network(
@@ -363,6 +376,7 @@ def measure_network(session: Session, truth: Truth, ids: Mapping[int, str]) -> d
     return {
         "rings": len(rings),
         "truth_networks": len(visible),
+        "truth_networks_all": len(members),
         "truth_members_observable": sum(len(m) for m in visible.values()),
         "truth_members_all": sum(len(m) for m in members.values()),
         "named_nodes_mapped": len(named),

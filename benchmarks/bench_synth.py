@@ -1,7 +1,7 @@
 """Benchmark of the synthetic world generator: travellers per second, peak memory, bytes written.
 
     python benchmarks/bench_synth.py [--travellers N] [--months N] [--scenario NAME] [--seed N]
-                                     [--workers N] [--profile]
+                                     [--workers N] [--profile] [--report-every DAYS]
 
 The target (issue 5) is one million travellers over 12 months in under 10 minutes and under 4 GB.
 There is no peer generator to compare with; the figures are printed with the CPU time of the
@@ -12,6 +12,9 @@ Memory is the peak of each process (``getrusage``) and, on Linux, the peak of th
 tree sampled every second from ``/proc``: the sum of the processes' resident sets (which counts
 the pages the forked workers share with the generator once per process, an upper bound) and the
 sum of their proportional set sizes (shared pages split between the processes that share them).
+``--report-every DAYS`` prints, every so many simulated days, the wall and CPU time so far (the
+workers' CPU read from ``/proc`` while they run) and the process tree's memory: a run stopped
+early still gives its rate per simulated day, and shows whether memory stays flat.
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ class TreeMemory:
         self.interval = interval
         self.peak_rss = 0
         self.peak_pss = 0
+        self.rss = 0
+        self.pss = 0
+        self.others_cpu = 0.0
+        """CPU seconds of the processes below this one, at the last sample."""
         self.available = Path("/proc/self/smaps_rollup").exists()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -59,11 +66,18 @@ class TreeMemory:
             self._thread.join()
 
     def _run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        me = os.getpid()
         while not self._stop.wait(self.interval):
             rss = pss = 0
-            for pid in _tree(os.getpid()):
+            cpu = 0.0
+            for pid in _tree(me):
                 try:
                     text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                    if pid != me:
+                        # utime and stime: fields 14 and 15, after the parenthesised name
+                        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                        cpu += (int(stat[11]) + int(stat[12])) / tick
                 except OSError:  # the process ended between the listing and the read
                     continue
                 for line in text.splitlines():
@@ -71,6 +85,7 @@ class TreeMemory:
                         rss += int(line.split()[1]) * 1024
                     elif line.startswith("Pss:"):
                         pss += int(line.split()[1]) * 1024
+            self.rss, self.pss, self.others_cpu = rss, pss, cpu
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
 
@@ -108,6 +123,13 @@ def main() -> None:
         help="processes writing the API/PNR files (default: as filet synth chooses)",
     )
     parser.add_argument(
+        "--report-every",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="print time and memory so far every DAYS simulated days",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="also print the writers' share (slower run, no workers)",
@@ -123,6 +145,18 @@ def main() -> None:
         if profiler:
             profiler.enable()
         with TreeMemory() as tree:
+
+            def report(day: int, days: int) -> None:
+                if args.report_every and (day % args.report_every == 0 or day == days):
+                    print(
+                        f"day {day:>4}/{days}  {time.perf_counter() - started:8.1f} s wall  "
+                        f"CPU {time.process_time() - cpu_started:8.1f} s generator "
+                        f"{tree.others_cpu:8.1f} s workers  tree {tree.rss / 2**20:6,.0f} MiB "
+                        f"RSS {tree.pss / 2**20:6,.0f} MiB PSS  "
+                        f"load {os.getloadavg()[0]:.1f}",
+                        flush=True,
+                    )
+
             summary = generate(
                 scenario,
                 out,
@@ -130,6 +164,7 @@ def main() -> None:
                 travellers=args.travellers,
                 months=args.months,
                 workers=workers,
+                progress=report,
             )
         if profiler:
             profiler.disable()

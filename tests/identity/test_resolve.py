@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from filet.identity import IdentityResolver, Judgement, Verdict
-from filet.identity._features import add_blocking_keys, parse_birth_date, prepare_records
+from filet.identity._features import (
+    BLOCKING_KEYS,
+    blocking_keys_sql,
+    parse_birth_date,
+    prepare_records,
+)
 from filet.identity._resolve import around_new, name_frequencies
 from tests.identity.conftest import levels, records
 
@@ -299,13 +305,18 @@ def test_incremental_scores_only_around_the_new_records(resolver: IdentityResolv
     frame = pd.concat(
         [resolver.prepare(existing).assign(is_new=0), resolver.prepare(new).assign(is_new=1)],
         ignore_index=True,
-    )
-    part = around_new(add_blocking_keys(frame, 300))
+    ).drop(columns=list(BLOCKING_KEYS))
+    connection = duckdb.connect()
+    connection.register("prepared", frame)
+    connection.execute(f"CREATE TABLE linkage AS {blocking_keys_sql('prepared', 300)}")
+    part = around_new(connection)
     assert sorted(part["unique_id"]) == ["e1", "n1"]
-    frequencies = name_frequencies(frame)
+    kept = part.set_index("unique_id").loc["e1"]
+    assert kept["b_birth_date"] is not None
+    frequencies = name_frequencies(connection)
     assert frequencies.attrs["n"] == 4
     assert dict(zip(frequencies["name_canon"], frequencies["tf_name_canon"], strict=True))[
-        part.loc[part["unique_id"] == "e1", "name_canon"].iloc[0]
+        kept["name_canon"]
     ] == pytest.approx(0.5)
     resolution = resolver.link_new(existing, {"e1": "P1", "e2": "P2", "e3": "P3"}, new)
     assert resolution.clustering.clusters()["e1"] == ["e1", "n1"]

@@ -100,13 +100,15 @@ def resolve(
         if out is None:
             raise InputError("--input needs --out (the clusters CSV to write)", Place(field="out"))
         frame = _read_records(input_path)
-        if train:
-            resolver = IdentityResolver(
-                resolver.train(frame, source=str(input_path)),
-                engine=resolver.engine,
-                settings=settings,
-                threshold=threshold,
-            )
+        # The clusters file holds no explanations: only the links at the threshold are kept,
+        # without Splink's intermediate columns.
+        resolver = IdentityResolver(
+            resolver.train(frame, source=str(input_path)) if train else resolver.parameters,
+            engine=resolver.engine,
+            settings=settings,
+            threshold=threshold,
+            explain=False,
+        )
         resolution = resolver.resolve(frame)
         strongest = resolution.strongest_link()
         clusters = resolution.clustering.cluster_of

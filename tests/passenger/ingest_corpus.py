@@ -1,8 +1,9 @@
 """A fixed sequence of messages for ingestion, and a fingerprint of what it leaves in the store.
 
 ``data/ingest_snapshot.json`` holds the fingerprint made by the row-by-row ORM ingestion that came
-before the bulk one; ``test_store_ingest.py`` checks that the bulk ingestion leaves the same rows
-(every column but ``created_at``) and reports the same summaries and errors.
+before the bulk one (the crossing files were added with crossings still stored row by row);
+``test_store_ingest.py`` checks that the bulk ingestion leaves the same rows (every column but
+``created_at``) and reports the same summaries and errors.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from filet.errors import InputError
 from filet.passenger import (
     ApiTraveller,
+    CrossingRecord,
     Flight,
     FlightLeg,
     FlightManifest,
@@ -30,6 +32,7 @@ from filet.passenger import (
     SsrDocs,
     TravelDocument,
     TravellerName,
+    write_crossings_csv,
     write_paxlst,
     write_pnrgov,
 )
@@ -144,9 +147,72 @@ def _linked_pair(rng: random.Random, index: int) -> list[tuple[str, bytes]]:
     ]
 
 
+def _crossing_files(rng: random.Random) -> list[tuple[str, bytes]]:
+    """Crossing CSVs that overlap (records already stored come again in a later file, one
+    record twice in a file), share documents between records, and use a document an API list
+    stored first."""
+
+    def record(index: int) -> CrossingRecord:
+        document = (
+            None
+            if rng.random() < 0.2
+            else TravelDocument(
+                doc_type=rng.choice(["P", "ID", None]),
+                number=f"C{rng.randrange(15)}",
+                issuing_state=rng.choice(["SYR", "IRQ", None]),
+                expiry=rng.choice([None, dt.date(2030, 1, 1)]),
+            )
+        )
+        return CrossingRecord(
+            crossing_point=rng.choice(["MKD-TAB", "GRC-PIR", "BGR-KPK"]),
+            direction=rng.choice(["entry", "exit"]),
+            time=dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=index // 3),
+            mode="land",
+            name=TravellerName(
+                surname=rng.choice(["HADDAD", "SILVA"]),
+                given_names=rng.choice(["OMAR", "LINA", ""]),
+            ),
+            birth_date=rng.choice([None, dt.date(1990, 1, 1)]),
+            sex=rng.choice(["M", "F", None]),
+            nationality="SYR",
+            document=document,
+            decision=rng.choice([None, "referred"]),
+            decision_reasons=rng.choice([[], ["document doubtful"]]),
+            companions_ref=rng.choice([None, "G1"]),
+        )
+
+    records = [record(i) for i in range(120)]
+    api = FlightManifest(
+        flight=Flight(
+            carrier="TK",
+            number="77",
+            legs=[
+                FlightLeg(
+                    departure_airport="IST",
+                    arrival_airport="AMS",
+                    departure_local=dt.datetime(2026, 5, 4, 9, 40),
+                )
+            ],
+        ),
+        travellers=[
+            ApiTraveller(
+                name=TravellerName(surname="SILVA", given_names="OMAR"),
+                documents=[TravelDocument(doc_type="P", number="C3", issuing_state="SYR")],
+            )
+        ],
+    )
+    return [
+        ("crossings-api", write_paxlst(api, interchange_ref="C").encode()),
+        ("crossings-1", write_crossings_csv(records[:60]).encode()),
+        ("crossings-2", write_crossings_csv(records[30:100] + records[30:40]).encode()),
+        ("crossings-3", write_crossings_csv(records).encode()),
+    ]
+
+
 def messages() -> list[tuple[str, bytes]]:
     """The sequence: fixture files, linked PNR/API pairs with an update, the writer corpus's
-    random PNRGOV and PAXLST messages, then the fixture files and the pairs once more."""
+    random PNRGOV and PAXLST messages, overlapping crossing files, then the fixture files and the
+    pairs once more."""
     out = [(p.name, p.read_bytes()) for p in sorted(MESSAGES.iterdir())]
     rng = random.Random(4)
     pairs = [m for index in range(3) for m in _linked_pair(rng, index)]
@@ -154,6 +220,7 @@ def messages() -> list[tuple[str, bytes]]:
     texts = corpus()
     out += [(n, t.encode()) for n, t in texts.items() if n.startswith("pnrgov-random-")][:20]
     out += [(n, t.encode()) for n, t in texts.items() if n.startswith("paxlst-random-")]
+    out += _crossing_files(random.Random(3))
     out += [(p.name + "-again", p.read_bytes()) for p in sorted(MESSAGES.iterdir())]
     out += [(n + "-again", d) for n, d in pairs]
     return out

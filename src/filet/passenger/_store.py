@@ -6,11 +6,12 @@ crossings and identity records are keyed on natural keys; a PNR whose content ha
 no version, while a changed PNR becomes a new version that supersedes the earlier one and keeps it
 in ``pnr_versions``. Every person appearance becomes an ``identity_records`` row for resolution.
 
-API lists are the bulk of the volume, so a manifest's travellers are stored in a few statements
-(one look-up per table for what is stored already, then SQLAlchemy Core ``executemany`` inserts
-and updates) rather than row by row through the ORM; ``tests/passenger/ingest_corpus.py`` checks
-that this leaves the same rows as the row-by-row version did. PNR bookings and crossings still go
-through the ORM.
+API lists are the bulk of the volume, so a manifest's travellers, and a crossing file's records,
+are stored in a few statements (one indexed look-up per table for what is stored already, then
+one driver ``executemany`` per table, see :func:`_insert_rows`) rather than row by row through
+the ORM; ``tests/passenger/ingest_corpus.py`` checks that this leaves the same rows as the
+row-by-row version did. PNR bookings still go through the ORM. :func:`parse_ahead` parses the
+next files in a worker process while one is stored.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ _BOOKING = TypeAdapter(PnrBooking)
 _API_TRAVELLERS = cast(Table, ApiTraveller.__table__)
 _IDENTITY_RECORDS = cast(Table, IdentityRecord.__table__)
 _TRAVEL_DOCUMENTS = cast(Table, TravelDocument.__table__)
+_BORDER_CROSSINGS = cast(Table, BorderCrossing.__table__)
 _REMARK: TypeAdapter[Any] = TypeAdapter(SsrRemark)
 
 
@@ -202,8 +204,7 @@ def ingest_message(
         for message in parsed.content:
             writer.pnr_message(message)
     else:
-        for line, crossing in enumerate(parsed.content, start=2):
-            writer.crossing(crossing, line)
+        writer.crossings(parsed.content)
     inbound.summary = summary.as_dict()
     record(session, actor, "create", "inbound_message", [inbound.id], summary.as_dict())
     return summary
@@ -495,30 +496,12 @@ class _Writer:
 
     def _bulk_documents(
         self, documents: Mapping[tuple[str, str, str], dict[str, Any]], holders: Mapping[str, int]
-    ) -> None:
-        """Insert the travel documents not stored yet (natural key: state, type, number)."""
+    ) -> dict[tuple[str, str, str], int]:
+        """Insert the travel documents not stored yet (natural key: state, type, number); the
+        ids of all of them."""
         if not documents:
-            return
-        stored: set[tuple[str, str, str]] = set()
-        states = sorted({state for state, _, _ in documents})
-        kinds = sorted({kind for _, kind, _ in documents})
-        for chunk in _chunks(sorted({number for _, _, number in documents})):
-            # all three key columns constrained, so the look-up uses the (state, type, number)
-            # index; by number alone it read the whole table for every message
-            stored.update(
-                (state, kind, number)
-                for state, kind, number in self.session.execute(
-                    select(
-                        TravelDocument.issuing_state,
-                        TravelDocument.document_type,
-                        TravelDocument.number,
-                    ).where(
-                        TravelDocument.issuing_state.in_(states),
-                        TravelDocument.document_type.in_(kinds),
-                        TravelDocument.number.in_(chunk),
-                    )
-                )
-            )
+            return {}
+        stored = self._document_ids(list(documents))
         inserts = [
             {
                 "document_type": kind,
@@ -532,6 +515,35 @@ class _Writer:
         ]
         if inserts:
             _insert_rows(self.session.connection(), _TRAVEL_DOCUMENTS, inserts)
+            new = [(row["issuing_state"], row["document_type"], row["number"]) for row in inserts]
+            stored.update(self._document_ids(new))
+        return stored
+
+    def _document_ids(
+        self, natural: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], int]:
+        found: dict[tuple[str, str, str], int] = {}
+        wanted = set(natural)
+        states = sorted({state for state, _, _ in natural})
+        kinds = sorted({kind for _, kind, _ in natural})
+        for chunk in _chunks(sorted({number for _, _, number in natural})):
+            # all three key columns constrained, so the look-up uses the (state, type, number)
+            # index; by number alone it read the whole table for every message
+            for row_id, state, kind, number in self.session.execute(
+                select(
+                    TravelDocument.id,
+                    TravelDocument.issuing_state,
+                    TravelDocument.document_type,
+                    TravelDocument.number,
+                ).where(
+                    TravelDocument.issuing_state.in_(states),
+                    TravelDocument.document_type.in_(kinds),
+                    TravelDocument.number.in_(chunk),
+                )
+            ):
+                if (state, kind, number) in wanted:
+                    found[(state, kind, number)] = row_id
+        return found
 
     def _pnr_links(
         self, flight: Flight, rows: Mapping[tuple[str, str], Mapping[str, Any]]
@@ -568,34 +580,6 @@ class _Writer:
                     links[natural] = row_id
                     break
         return links
-
-    def document(
-        self,
-        doc_type: str | None,
-        state: str,
-        number: str,
-        expiry: dt.date | None,
-        holder: IdentityRecord | None,
-    ) -> TravelDocument:
-        kind = (doc_type or "P")[:1]
-        found = self.session.execute(
-            select(TravelDocument).where(
-                TravelDocument.issuing_state == state,
-                TravelDocument.document_type == kind,
-                TravelDocument.number == number.upper(),
-            )
-        ).scalar_one_or_none()
-        if found is None:
-            found = TravelDocument(
-                document_type=kind,
-                issuing_state=state,
-                number=number.upper(),
-                expiry_date=expiry,
-                holder_record_id=holder.id if holder else None,
-            )
-            self.session.add(found)
-            self.session.flush()
-        return found
 
     # --- PNR ------------------------------------------------------------------------------------
 
@@ -840,76 +824,110 @@ class _Writer:
         self._points[code] = found
         return found
 
-    def crossing(self, parsed: CrossingRecord, line: int) -> None:
-        point = self.point(parsed.crossing_point, parsed.mode)
-        document = parsed.document
-        who = _traveller_key(
-            _doc_key(document.doc_type, document.issuing_state, document.number)
-            if document
-            else None,
-            _name_key(
-                parsed.name.normalised_surname,
-                parsed.name.normalised_given_names,
-                parsed.birth_date,
-            ),
-        )
-        event = f"{point.code}|{parsed.direction}|{parsed.time.isoformat()}|{who}"
-        # the same person-event twice in one file (two people, one passport) stays twice
-        self._seen_events[event] += 1
-        key = hashlib.sha256(f"{event}|{self._seen_events[event]}".encode()).hexdigest()[:40]
-        if self.session.execute(
-            select(BorderCrossing.id).where(BorderCrossing.crossing_key == key)
-        ).first():
-            self.summary.counts["crossings_already_stored"] += 1
+    def crossings(self, records: Sequence[CrossingRecord]) -> None:
+        """Store a crossing file's records in a few statements, as ``api_travellers`` does: one
+        look-up of the crossings already stored, then identity records, travel documents and
+        crossings inserted with executemany. The rows are those the row-by-row version left."""
+        events: Counter[str] = Counter()
+        keyed: list[tuple[str, int, CrossingRecord]] = []
+        for line, parsed in enumerate(records, start=2):
+            self.point(parsed.crossing_point, parsed.mode)
+            document = parsed.document
+            who = _traveller_key(
+                _doc_key(document.doc_type, document.issuing_state, document.number)
+                if document
+                else None,
+                _name_key(
+                    parsed.name.normalised_surname,
+                    parsed.name.normalised_given_names,
+                    parsed.birth_date,
+                ),
+            )
+            event = f"{parsed.crossing_point}|{parsed.direction}|{parsed.time.isoformat()}|{who}"
+            # the same person-event twice in one file (two people, one passport) stays twice
+            events[event] += 1
+            key = hashlib.sha256(f"{event}|{events[event]}".encode()).hexdigest()[:40]
+            keyed.append((key, line, parsed))
+        stored: set[str] = set()
+        for chunk in _chunks([key for key, _, _ in keyed]):
+            stored.update(
+                self.session.execute(
+                    select(BorderCrossing.crossing_key).where(
+                        BorderCrossing.crossing_key.in_(chunk)
+                    )
+                ).scalars()
+            )
+        new = [(key, line, parsed) for key, line, parsed in keyed if key not in stored]
+        if len(new) < len(keyed):
+            self.summary.counts["crossings_already_stored"] += len(keyed) - len(new)
+        if not new:
             return
-        identity = self.identity(
-            "crossing",
-            key,
-            surname=parsed.name.normalised_surname,
-            given_names=parsed.name.normalised_given_names,
-            birth_date=parsed.birth_date,
-            sex=_sex(parsed.sex),
-            nationality=parsed.nationality,
-            document_number=document.number if document else None,
-            document_country=document.issuing_state if document else None,
-        )
-        stored_document = (
-            self.document(
-                document.doc_type,
-                document.issuing_state,
-                document.number,
-                document.expiry,
-                identity,
+        identities: dict[str, dict[str, Any]] = {}
+        documents: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for key, _, parsed in new:
+            document = parsed.document
+            surname = parsed.name.normalised_surname or None
+            given = parsed.name.normalised_given_names or None
+            identities[key] = {
+                "surname": surname,
+                "given_names": given,
+                "full_name": " ".join(p for p in (given, surname) if p) or None,
+                "birth_date": parsed.birth_date.isoformat() if parsed.birth_date else None,
+                "sex": _sex(parsed.sex),
+                "nationality": parsed.nationality,
+                "document_number": document.number if document else None,
+                "document_country": document.issuing_state if document else None,
+                "phone": None,
+                "email": None,
+            }
+            if document and document.issuing_state:
+                natural = (
+                    document.issuing_state,
+                    (document.doc_type or "P")[:1],
+                    document.number.upper(),
+                )
+                # the first record presenting a document is its holder
+                documents.setdefault(natural, {"expiry_date": document.expiry, "holder": key})
+        identity_ids = self._bulk_identities("crossing", identities)
+        document_ids = self._bulk_documents(documents, identity_ids)
+        rows = []
+        for key, line, parsed in new:
+            document = parsed.document
+            for flag in parsed.quality_flags:
+                self.summary.quality_flags[flag] += 1
+            rows.append(
+                {
+                    "crossing_key": key,
+                    "identity_record_id": identity_ids[key],
+                    "document_id": document_ids[
+                        (
+                            document.issuing_state,
+                            (document.doc_type or "P")[:1],
+                            document.number.upper(),
+                        )
+                    ]
+                    if document and document.issuing_state
+                    else None,
+                    "crossing_point_id": self._points[parsed.crossing_point].id,
+                    "direction": parsed.direction,
+                    "at": _utc(parsed.time),
+                    "mode": parsed.mode,
+                    "carrier": parsed.carrier,
+                    "voyage": parsed.voyage,
+                    "vehicle": parsed.vehicle_registration,
+                    "officer": parsed.officer_id,
+                    "decision": parsed.decision or "admitted",
+                    "reasons": list(parsed.decision_reasons),
+                    "companions_ref": parsed.companions_ref,
+                    "check_result": {
+                        "source": "file",
+                        "line": line,
+                        "quality_flags": parsed.quality_flags,
+                    },
+                }
             )
-            if document and document.issuing_state
-            else None
-        )
-        for flag in parsed.quality_flags:
-            self.summary.quality_flags[flag] += 1
-        self.session.add(
-            BorderCrossing(
-                crossing_key=key,
-                identity_record_id=identity.id,
-                document_id=stored_document.id if stored_document else None,
-                crossing_point_id=point.id,
-                direction=parsed.direction,
-                at=_utc(parsed.time),
-                mode=parsed.mode,
-                carrier=parsed.carrier,
-                voyage=parsed.voyage,
-                vehicle=parsed.vehicle_registration,
-                officer=parsed.officer_id,
-                decision=parsed.decision or "admitted",
-                reasons=list(parsed.decision_reasons),
-                companions_ref=parsed.companions_ref,
-                check_result={
-                    "source": "file",
-                    "line": line,
-                    "quality_flags": parsed.quality_flags,
-                },
-            )
-        )
-        self.summary.counts["crossings_new"] += 1
+        _insert_rows(self.session.connection(), _BORDER_CROSSINGS, rows)
+        self.summary.counts["crossings_new"] += len(rows)
 
 
 def _insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from filet.errors import InputError, NotFoundError, Place
@@ -333,7 +333,7 @@ def identify_witness(
     if not names or date is None or not place:
         return None
     until = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    rows = session.scalars(
+    query = (
         select(IdentityRecord)
         .join(BorderCrossing, BorderCrossing.identity_record_id == IdentityRecord.id)
         .join(CrossingPoint, CrossingPoint.id == BorderCrossing.crossing_point_id)
@@ -343,15 +343,17 @@ def identify_witness(
             BorderCrossing.at >= until - dt.timedelta(days=search.days + 1),
             BorderCrossing.at < until,
         )
-    ).unique()
+    )
     sex = str(interviewee.get("sex") or "").upper()
     nationality = str(interviewee.get("nationality") or "").upper()
+    if sex:
+        query = query.where(or_(IdentityRecord.sex.is_(None), IdentityRecord.sex == sex))
+    if nationality:
+        query = query.where(
+            or_(IdentityRecord.nationality.is_(None), IdentityRecord.nationality == nationality)
+        )
     best: dict[int | str, tuple[float, IdentityRecord]] = {}
-    for row in rows:
-        if (sex and row.sex and row.sex.upper() != sex) or (
-            nationality and row.nationality and row.nationality.upper() != nationality
-        ):
-            continue
+    for row in session.scalars(query).unique():
         recorded = row.full_name or " ".join(p for p in (row.given_names, row.surname) if p)
         if not recorded:
             continue

@@ -495,10 +495,13 @@ class _Writer:
         return found
 
     def _bulk_documents(
-        self, documents: Mapping[tuple[str, str, str], dict[str, Any]], holders: Mapping[str, int]
+        self,
+        documents: Mapping[tuple[str, str, str], dict[str, Any]],
+        holders: Mapping[str, int],
+        with_ids: bool = False,
     ) -> dict[tuple[str, str, str], int]:
         """Insert the travel documents not stored yet (natural key: state, type, number); the
-        ids of all of them."""
+        ids of those stored before and, ``with_ids``, of the new ones."""
         if not documents:
             return {}
         stored = self._document_ids(list(documents))
@@ -515,8 +518,9 @@ class _Writer:
         ]
         if inserts:
             _insert_rows(self.session.connection(), _TRAVEL_DOCUMENTS, inserts)
-            new = [(row["issuing_state"], row["document_type"], row["number"]) for row in inserts]
-            stored.update(self._document_ids(new))
+            if with_ids:
+                new = [(r["issuing_state"], r["document_type"], r["number"]) for r in inserts]
+                stored.update(self._document_ids(new))
         return stored
 
     def _document_ids(
@@ -889,7 +893,7 @@ class _Writer:
                 # the first record presenting a document is its holder
                 documents.setdefault(natural, {"expiry_date": document.expiry, "holder": key})
         identity_ids = self._bulk_identities("crossing", identities)
-        document_ids = self._bulk_documents(documents, identity_ids)
+        document_ids = self._bulk_documents(documents, identity_ids, with_ids=True)
         rows = []
         for key, line, parsed in new:
             document = parsed.document

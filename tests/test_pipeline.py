@@ -30,3 +30,11 @@ def test_a_failing_step_stops_the_pipeline() -> None:
     with pytest.raises(StepFailed, match=r"step 1 \(broken\) failed with exit code [1-9]"):
         run_steps([Step("broken", ["no-such-command"]), Step("never", ["version"])], said.append)
     assert not any(isinstance(line, str) and "never" in line for line in said)
+
+
+def test_a_steps_peak_memory_is_its_own_not_the_pipelines() -> None:
+    """Linux starts a child's ``ru_maxrss`` at the parent's size; the sampled peak does not."""
+    ballast = b"x" * (500 * 2**20)  # the pipeline process holds 500 MiB more than the step
+    usages = run_steps([Step("version", ["version"])], lambda _: None)
+    assert len(ballast) == 500 * 2**20
+    assert usages[0].peak_mib < 450

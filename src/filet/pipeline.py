@@ -99,24 +99,57 @@ class StepUsage:
 
 
 def _run_measured(argv: list[str]) -> tuple[int, float, float]:
-    """Run ``argv`` and return its exit code, CPU seconds and peak RSS in MiB.
+    """Run ``argv`` and return its exit code, CPU seconds and peak memory in MiB.
 
-    ``os.wait4`` reports the resources of that one child (and of the processes it waited for),
-    where ``RUSAGE_CHILDREN`` would mix every step run so far. Without ``wait4`` (Windows) the
-    step runs unmeasured."""
+    The peak is sampled from ``/proc`` while the step runs: the step process's own high-water
+    mark (``VmHWM``) and the sum of the resident sets of it and its children (a step may start
+    worker processes). ``ru_maxrss`` alone would not do: Linux carries the launching process's
+    resident set over into a child's ``ru_maxrss``, so every small step would show the size of
+    the pipeline process. Where ``/proc`` is missing the step's ``ru_maxrss`` is used."""
     process = subprocess.Popen(argv)
-    if not hasattr(os, "wait4"):
+    if not hasattr(os, "wait4"):  # Windows: the step runs unmeasured
         return process.wait(), 0.0, 0.0
+    peak_kib = 0
     try:
-        _, status, usage = os.wait4(process.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            peak_kib = max(peak_kib, _tree_memory_kib(process.pid))
+            time.sleep(_SAMPLE_SECONDS)
     except BaseException:
         process.kill()
         process.wait()
         raise
     process.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in KiB on Linux, in bytes on macOS.
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return process.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / scale
+    if not peak_kib:
+        # ru_maxrss is in KiB on Linux, in bytes on macOS.
+        peak_kib = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
+    return process.returncode, usage.ru_utime + usage.ru_stime, peak_kib / 1024
+
+
+_SAMPLE_SECONDS = 0.2
+
+
+def _tree_memory_kib(pid: int) -> int:
+    """The larger of the process's high-water mark and its tree's summed resident set (KiB);
+    0 where ``/proc`` cannot be read."""
+    high_water = resident = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    resident += int(line.split()[1])
+                elif line.startswith("VmHWM:") and current == pid:
+                    high_water = int(line.split()[1])
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text()
+                pending.extend(int(child) for child in children.split())
+        except (OSError, ValueError):  # the process ended while being read
+            continue
+    return max(high_water, resident)
 
 
 def usage_table(usages: list[StepUsage]) -> Table:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from filet.errors import ConflictError, InputError, PermissionDenied
 from filet.risk import (
     RuleSet,
+    Target,
     activate_rule,
     active_rules,
     alert_evidence,
@@ -31,6 +32,7 @@ from filet.risk import (
     starter_rules_path,
     validate_rules,
 )
+from filet.risk._assess import store_assessment, store_assessments
 from filet.security import Actor
 from filet.settings import Settings
 from filet.store import transaction
@@ -129,11 +131,11 @@ def test_batch_and_online_assessments_are_identical(
         for row in stored:
             online = assess_target(
                 session,
-                row.target_type,
+                row.target_type,  # type: ignore[arg-type]
                 row.target_id,
                 settings,
                 rules,
-                store=False,  # type: ignore[arg-type]
+                store=False,
             )
             assert online.score == row.score, row.target_id
             assert online.rule_versions == row.rule_versions
@@ -272,3 +274,61 @@ def test_rule_rows_are_never_changed_only_added(
         )
     assert [(r.version, r.status) for r in rows] == [(1, "draft"), (2, "approved"), (3, "active")]
     assert rows[0].approver_id is None and rows[2].approver_id is not None
+
+
+def _stored(session: Session) -> dict[tuple[str, int], tuple[Any, ...]]:
+    """Every stored assessment with the alert that cites it."""
+    rows = session.execute(
+        select(RiskAssessment, Alert).outerjoin(
+            Alert,
+            (Alert.source_type == "risk_assessment") & (Alert.source_id == RiskAssessment.id),
+        )
+    ).all()
+    return {
+        (row.target_type, row.target_id): (
+            row.run_key,
+            row.score,
+            row.rule_versions,
+            row.fired,
+            row.settings_version,
+            None
+            if alert is None
+            else (alert.kind, alert.subject_type, alert.subject_id, alert.score, alert.summary),
+        )
+        for row, alert in rows
+    }
+
+
+def test_bulk_writing_in_chunks_stores_what_one_by_one_stores(
+    engine: Engine, sessions: sessionmaker[Session], settings: Settings, world: World
+) -> None:
+    activate_starter_library(sessions)
+    sampled = settings.model_copy(update={"control_sample_rate": 0.5})
+    targets: list[tuple[Target, int]] = [
+        *(("booking", i) for i in world.bookings.values()),
+        *(("traveller", i) for i in world.travellers.values()),
+        *(("crossing", i) for i in world.crossings.values()),
+    ]
+    with sessions() as session:
+        rules = RuleSet.active(session)
+        assessments = [
+            assess_target(session, t, i, sampled, rules, store=False) for t, i in targets
+        ]
+    with transaction(sessions) as session:
+        for assessment in assessments:
+            store_assessment(session, assessment, "run-1", sampled)
+    with transaction(sessions) as session:
+        one = _stored(session)
+        session.execute(delete(Alert).where(Alert.source_type == "risk_assessment"))
+        session.execute(delete(RiskAssessment))
+    with transaction(sessions) as session:
+        # chunks of 4 rows: the ids returned for each chunk must follow the rows' order
+        counts = store_assessments(session, assessments, "run-1", sampled, chunk_size=4)
+    with sessions() as session:
+        bulk = _stored(session)
+    assert len(one) == len(targets) and bulk == one
+    kinds = [v[5][0] for v in bulk.values() if v[5] is not None]
+    assert counts["assessed"] == len(targets)
+    assert counts["fired"] == sum(1 for a in assessments if a.fired)
+    assert (counts["risk"], counts["control"]) == (kinds.count("risk"), kinds.count("control"))
+    assert counts["risk"] and counts["control"]

@@ -175,34 +175,52 @@ class _PersonFacts:
 
 
 class _Partition:
-    """Union-find with must-not-link constraints between members and facts of each cluster."""
+    """Union-find with must-not-link constraints between members and facts of each cluster.
+
+    Built lazily: a record no link reaches stays a lone root with no entry at all, so a run over
+    a million records pays only for the records that are joined."""
 
     def __init__(
         self,
-        records: Iterable[str],
+        records: Mapping[str, None],
         apart: dict[str, set[str]],
         facts: Mapping[str, RecordFacts],
     ) -> None:
-        self.parent = {record: record for record in records}
-        self.members = {record: {record} for record in self.parent}
+        self.records = records
+        self.parent: dict[str, str] = {}  # joined-away record -> the record it joined
+        self.members: dict[str, set[str]] = {}  # root -> its records (once it has joined)
         self.apart = apart
-        self.facts = {
-            record: _PersonFacts(found)
-            for record, found in facts.items()
-            if record in self.parent and found != _NO_FACTS
-        }
+        self.record_facts = facts
+        self.facts: dict[str, _PersonFacts | None] = {}  # root -> its facts (once asked)
 
     def root(self, record: str) -> str:
-        while self.parent[record] != record:
-            self.parent[record] = self.parent[self.parent[record]]
+        path = []
+        while record in self.parent:
+            path.append(record)
             record = self.parent[record]
+        for step in path:
+            self.parent[step] = record
         return record
 
+    def members_of(self, root: str) -> set[str]:
+        found = self.members.get(root)
+        if found is None:
+            found = self.members[root] = {root}
+        return found
+
+    def facts_of(self, root: str) -> _PersonFacts | None:
+        if root not in self.facts:
+            found = self.record_facts.get(root)
+            self.facts[root] = (
+                _PersonFacts(found) if found is not None and found != _NO_FACTS else None
+            )
+        return self.facts[root]
+
     def can_join(self, first: str, second: str) -> bool:
-        small, large = sorted((self.members[first], self.members[second]), key=len)
+        small, large = sorted((self.members_of(first), self.members_of(second)), key=len)
         if any(self.apart.get(record, set()) & large for record in small):
             return False
-        mine, theirs = self.facts.get(first), self.facts.get(second)
+        mine, theirs = self.facts_of(first), self.facts_of(second)
         direct = len(small) == 1 and len(large) == 1
         return mine is None or theirs is None or not mine.conflicts_with(theirs, direct=direct)
 
@@ -213,23 +231,29 @@ class _Partition:
         if first == second:
             return True
         if forced:
-            small, large = sorted((self.members[first], self.members[second]), key=len)
+            small, large = sorted((self.members_of(first), self.members_of(second)), key=len)
             if any(self.apart.get(record, set()) & large for record in small):
                 return False
         elif not self.can_join(first, second):
             return False
-        if len(self.members[first]) < len(self.members[second]):
+        if len(self.members_of(first)) < len(self.members_of(second)):
             first, second = second, first
+        kept, moved = self.facts_of(first), self.facts_of(second)
         self.parent[second] = first
         self.members[first] |= self.members.pop(second)
-        moved = self.facts.pop(second, None)
+        del self.facts[second]
         if moved is not None:
-            kept = self.facts.get(first)
             if kept is None:
                 self.facts[first] = moved
             else:
                 kept.absorb(moved)
         return True
+
+    def label(self, record: str) -> str:
+        """The cluster label of a record: the least record of its cluster."""
+        root = self.root(record)
+        members = self.members.get(root)
+        return root if members is None else min(members)
 
 
 _NO_FACTS = RecordFacts()
@@ -270,7 +294,7 @@ def cluster_links(
         if not partition.join(judgement.record_a, judgement.record_b, forced=True):
             result.conflicts.append(judgement)
     for group in known_groups:
-        members = [record for record in group if record in partition.parent]
+        members = [record for record in group if record in partition_records]
         for record in members[1:]:
             partition.join(members[0], record, forced=True)
     ordered = sorted(
@@ -279,7 +303,7 @@ def cluster_links(
     )
     confidence: dict[str, float] = {}
     for link in ordered:
-        if link.record_a not in partition.parent or link.record_b not in partition.parent:
+        if link.record_a not in partition_records or link.record_b not in partition_records:
             continue
         if partition.join(link.record_a, link.record_b):
             for record in (link.record_a, link.record_b):
@@ -289,8 +313,12 @@ def cluster_links(
     for judgement in sames:
         for record in (judgement.record_a, judgement.record_b):
             confidence[record] = 1.0
-    for record in partition.parent:
+    labels: dict[str, str] = {}
+    for record in partition_records:
         root = partition.root(record)
-        result.cluster_of[record] = min(partition.members[root])
+        label = labels.get(root)
+        if label is None:
+            label = labels[root] = partition.label(root)
+        result.cluster_of[record] = label
     result.confidence = confidence
     return result

@@ -129,7 +129,7 @@ def test_common_keys_alone_do_not_retrieve_everyone() -> None:
 
 
 def test_the_bound_only_skips_candidates_that_cannot_reach_the_threshold() -> None:
-    from filet.screening import prepare_traveller, score_pair
+    from filet.screening._score import prepare_traveller, score_pair
 
     settings = ScreeningSettings()
     index = WatchlistIndex(_entries(), settings)
@@ -161,3 +161,24 @@ def test_a_forked_batch_gives_the_same_results_in_the_same_order() -> None:
         for t, found in index.screen_many(travellers, 0.6, workers=2)
     ]
     assert one == two
+
+
+def test_the_token_prefilter_lets_through_every_token_that_scores() -> None:
+    from filet.names import DEFAULT_SETTINGS, score_parts
+    from filet.screening._score import prepare_traveller
+
+    index = WatchlistIndex(_entries(), ScreeningSettings())
+    vocabulary = index._vocabulary
+    everything = list(range(len(vocabulary.tokens)))
+    passed = scoring = 0
+    for traveller in _travellers()[:10]:
+        name = prepare_traveller(traveller).name
+        for part in (*name.names, *(joined for _, joined in name.joins)):
+            flags = vocabulary.may_match(part, everything, DEFAULT_SETTINGS)
+            for token, possible in zip(vocabulary.tokens, flags, strict=True):
+                score = score_parts(part, token, DEFAULT_SETTINGS)[0]
+                assert possible or score == 0.0, (part.text, token.text, score)
+                passed += possible
+                scoring += score > 0
+    assert scoring > 0
+    assert passed < len(everything) * 10  # it does filter

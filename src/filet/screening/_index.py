@@ -32,13 +32,17 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.process import cdist
 
 from filet.names import (
     DEFAULT_SETTINGS,
     AnalysedName,
     NameComparison,
+    NameMatchSettings,
     NamePart,
     analyse,
+    compare,
     name_keys,
     score_parts,
 )
@@ -56,6 +60,7 @@ DEFAULT_BLOCK_CAP = 200_000  # a key shared by more entries than this says nothi
 DEFAULT_MIN_COVER = 0.5  # share of the name's weight a candidate must share keys with
 _ROW_CACHE_LIMIT = 50_000  # traveller parts whose token scores are kept
 _SLACK = 1e-9  # floating-point margin of the bound
+_SIMILARITY_SLACK = 1e-6  # margin of the vectorised similarity prefilter
 
 
 class WatchlistIndex:
@@ -117,13 +122,36 @@ class WatchlistIndex:
         self._name_tokens = np.full((len(name_tokens), max(width, 1)), -1, dtype=np.int32)
         for row_number, row in enumerate(name_tokens):
             self._name_tokens[row_number, : len(row)] = row
+        self._leftover_bounds()
         # Entries' names as a compressed list: names of entry e are
         # _entry_name_ids[_entry_offsets[e]:_entry_offsets[e + 1]].
         counts = np.asarray([len(ids) for ids in entry_names], dtype=np.int64)
         self._entry_offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         self._entry_name_ids = np.asarray([i for ids in entry_names for i in ids], dtype=np.int32)
         self._token_bits = np.asarray([part.bits for part in self._tokens], dtype=np.float64)
+        self._vocabulary = _TokenVocabulary(self._tokens)
         self._rows: dict[tuple[str, str], dict[int, float]] = {}
+
+    def _leftover_bounds(self) -> None:
+        """For each listed name, per token column: the least penalty of leaving the part
+        unmatched (0 for joined pairs and title-or-name words), and the columns of the joined
+        pairs it belongs to (``width`` when there is none: a column that never matches)."""
+        shape = self._name_tokens.shape
+        width = shape[1]
+        settings = DEFAULT_SETTINGS
+        least = min(settings.unmatched_candidate_penalty, settings.conflict_penalty)
+        self._leftover_penalty = np.zeros(shape, dtype=np.float64)
+        self._joined_before = np.full(shape, width, dtype=np.int32)
+        self._joined_after = np.full(shape, width, dtype=np.int32)
+        for row_number, name in enumerate(self._names):
+            count = len(name.names)
+            for column, (part, weight) in enumerate(zip(name.names, name.weights, strict=True)):
+                if not part.optional:
+                    self._leftover_penalty[row_number, column] = weight * least
+                if column > 0:
+                    self._joined_before[row_number, column] = count + column - 1
+                if column < count - 1:
+                    self._joined_after[row_number, column] = count + column
 
     def _token_row(self, name: AnalysedName) -> list[int]:
         """Token ids of a listed name's parts and of its adjacent parts joined."""
@@ -140,28 +168,38 @@ class WatchlistIndex:
     def _token_scores(
         self, part: NamePart, tokens: npt.NDArray[np.int32]
     ) -> npt.NDArray[np.float64]:
-        """The score of one traveller part against each listed token (cached across travellers)."""
+        """The score of one traveller part against each listed token (cached across travellers).
+
+        Only the tokens :meth:`_TokenVocabulary.may_match` lets through are scored one by one;
+        the others cannot score above 0.
+        """
         key = (part.text, part.form)
         row = self._rows.get(key)
         if row is None:
             if len(self._rows) > _ROW_CACHE_LIMIT:
                 self._rows.clear()
             row = self._rows[key] = {}
-        out = np.empty(len(tokens), dtype=np.float64)
-        settings = DEFAULT_SETTINGS  # the name settings score_pair compares with
-        for index, token in enumerate(tokens.tolist()):
-            found = row.get(token)
-            if found is None:
-                found = row[token] = score_parts(part, self._tokens[token], settings)[0]
-            out[index] = found
-        return out
+        wanted: list[int] = tokens.tolist()
+        missing = [token for token in wanted if token not in row]
+        if missing:
+            settings = DEFAULT_SETTINGS  # the name settings score_pair compares with
+            vocabulary = self._vocabulary
+            for token, possible in zip(
+                missing, vocabulary.may_match(part, missing, settings), strict=True
+            ):
+                row[token] = (
+                    score_parts(part, vocabulary.tokens[token], settings)[0] if possible else 0.0
+                )
+        return np.fromiter((row[token] for token in wanted), dtype=np.float64, count=len(wanted))
 
     def _bounds(
         self, name: AnalysedName, name_ids: npt.NDArray[np.int32]
     ) -> npt.NDArray[np.float64]:
         """An upper bound of the name score of ``name`` against each listed name: a bound of
         the matched share times a bound of the evidence factor (both only grow with part
-        scores, and each part's best token is at least what alignment gives it)."""
+        scores, and each part's best token is at least what alignment gives it). The share's
+        denominator is at least the query's weight without title-or-name words plus the least
+        penalty of each listed part that nothing can match."""
         parts = name.names
         weights = name.weights
         floor = name.total_weight - sum(
@@ -175,11 +213,15 @@ class WatchlistIndex:
         token_bits = self._token_bits[tokens]
         scores = np.zeros(rows.shape, dtype=np.float64)
         informed = np.zeros(rows.shape, dtype=np.float64)
+        # Whether a query part or joined pair scores above 0 with a column's token (one more
+        # column, never matched, for "no joined pair").
+        partnered = np.zeros((rows.shape[0], rows.shape[1] + 1), dtype=bool)
         best: list[npt.NDArray[np.float64]] = []
         best_bits: list[npt.NDArray[np.float64]] = []
         for part in parts:
             row = self._token_scores(part, tokens)
             scores[present] = row[inverse]
+            partnered[:, :-1] |= scores > 0
             informed[present] = (row * np.minimum(token_bits, part.bits))[inverse]
             best.append(scores.max(axis=1))
             best_bits.append(informed.max(axis=1))
@@ -192,6 +234,7 @@ class WatchlistIndex:
             row = self._token_scores(joined, tokens)
             pair_bits = max(parts[index].bits, parts[index + 1].bits)
             scores[present] = row[inverse]
+            partnered[:, :-1] |= scores > 0
             informed[present] = (row * np.minimum(token_bits, pair_bits))[inverse]
             pair = (weights[index] + weights[index + 1]) * scores.max(axis=1)
             separate = weights[index] * best[index] + weights[index + 1] * best[index + 1]
@@ -201,7 +244,16 @@ class WatchlistIndex:
         evidence = 1.0 - (1.0 - settings.evidence_floor) * np.exp(
             -bits / settings.evidence_scale_bits
         )
-        bound: npt.NDArray[np.float64] = matched / floor * evidence
+        # A listed part that neither it nor a joined pair holding it can match is left over,
+        # and costs at least its least penalty in the denominator.
+        picks = np.arange(len(name_ids))[:, None]
+        may_match = (
+            partnered[:, :-1]
+            | partnered[picks, self._joined_before[name_ids]]
+            | partnered[picks, self._joined_after[name_ids]]
+        )
+        leftover = (self._leftover_penalty[name_ids] * ~may_match).sum(axis=1)
+        bound: npt.NDArray[np.float64] = matched / (floor + leftover) * evidence
         return bound
 
     def __len__(self) -> int:
@@ -279,11 +331,23 @@ class WatchlistIndex:
         return kept
 
     def _score(self, prepared: PreparedTraveller, threshold: float) -> list[ScreeningMatch]:
+        """Name comparisons first, once per listed name; the full evidence only for entries
+        whose name score reaches ``threshold`` (the other features only subtract) or that
+        share the traveller's document number."""
         comparisons: dict[int, NameComparison] = {}
-        matches = [
-            score_pair(prepared, self.entries[position], self.settings, comparisons)
-            for position in self._worth_scoring(prepared, threshold)
-        ]
+        matches: list[ScreeningMatch] = []
+        for position in self._worth_scoring(prepared, threshold):
+            entry = self.entries[position]
+            if not (prepared.document and prepared.document == entry.document):
+                best = 0.0
+                for name in entry.names:
+                    comparison = comparisons.get(id(name))
+                    if comparison is None:
+                        comparison = comparisons[id(name)] = compare(prepared.name, name)
+                    best = max(best, comparison.score)
+                if best < threshold:
+                    continue
+            matches.append(score_pair(prepared, entry, self.settings, comparisons))
         kept = [m for m in matches if m.score >= threshold]
         kept.sort(key=lambda m: (-m.score, m.entry.list_name, m.entry.entry_key))
         return kept
@@ -363,3 +427,118 @@ def _screen_chunk(
     travellers, limit = task
     assert _FORKED_INDEX is not None
     return list(_FORKED_INDEX.screen_many(travellers, limit))
+
+
+class _TokenVocabulary:
+    """The listed name tokens, with what tells cheaply which of them a part may match at all.
+
+    :func:`filet.names.score_parts` gives a score above 0 only when the two parts share a
+    reading, a group symbol, a hypocoristic group or a consonant-skeleton key, when the query's
+    cognates include the token's group, when one is an initial, when their string similarity
+    (mean of Jaro-Winkler and normalised Levenshtein over their readings) reaches
+    ``fuzzy_threshold``, or when the Jaro-Winkler similarity of their skeleton keys reaches
+    ``skeleton_fuzzy_threshold``. The shared features are looked up in inverted lists and the
+    similarities computed for all tokens at once with RapidFuzz ``cdist`` (C, not one Python
+    call per pair); a token passing none of these tests scores 0 without being compared.
+    """
+
+    def __init__(self, tokens: list[NamePart]) -> None:
+        self.tokens = tokens
+        self._features: dict[str, list[int]] = defaultdict(list)
+        forms: list[str] = []
+        keys: list[str] = []
+        form_counts: list[int] = []
+        key_counts: list[int] = []
+        for number, token in enumerate(tokens):
+            readings = sorted(token.forms | {token.form})
+            forms.extend(readings)
+            form_counts.append(len(readings))
+            keys.extend(sorted(token.keys))
+            key_counts.append(len(token.keys))
+            for feature in (
+                *(f"f:{form}" for form in readings),
+                *(f"s:{symbol}" for symbol in token.symbols),
+                *(f"n:{nickname}" for nickname in token.nicknames),
+                *(f"k:{key}" for key in token.keys),
+            ):
+                self._features[feature].append(number)
+        # Each token's readings and keys as compressed lists (strings, offsets).
+        self._strings = (_Strings(forms, form_counts), _Strings(keys, key_counts))
+        self._initials = {number for number, token in enumerate(tokens) if token.is_initial}
+        self._related: dict[tuple[str, str], set[int]] = {}
+
+    def _related_to(self, part: NamePart) -> set[int]:
+        """Tokens sharing a reading, group, hypocoristic group or key with ``part`` (or whose
+        group is one of its cognates)."""
+        key = (part.text, part.form)
+        found = self._related.get(key)
+        if found is None:
+            if len(self._related) > _ROW_CACHE_LIMIT:
+                self._related.clear()
+            found = set(self._initials)
+            for feature in (
+                *(f"f:{form}" for form in part.forms | {part.form}),
+                *(f"s:{symbol}" for symbol in part.symbols | part.cognates),
+                *(f"n:{nickname}" for nickname in part.nicknames),
+                *(f"k:{key}" for key in part.keys),
+            ):
+                found.update(self._features.get(feature, ()))
+            self._related[key] = found
+        return found
+
+    def may_match(
+        self, part: NamePart, tokens: list[int], settings: NameMatchSettings
+    ) -> list[bool]:
+        """For each token, whether ``score_parts(part, token)`` may be above 0."""
+        if part.is_initial:
+            return [True] * len(tokens)
+        related = self._related_to(part)
+        possible = np.fromiter(
+            (token in related for token in tokens), dtype=bool, count=len(tokens)
+        )
+        chosen = np.asarray(tokens, dtype=np.int64)
+        forms, keys = self._strings
+        for strings, query, scorers, threshold in (
+            (
+                forms,
+                sorted(part.forms | {part.form}),
+                (JaroWinkler.normalized_similarity, Levenshtein.normalized_similarity),
+                settings.fuzzy_threshold,
+            ),
+            (
+                keys,
+                sorted(part.keys),
+                (JaroWinkler.normalized_similarity,),
+                settings.skeleton_fuzzy_threshold,
+            ),
+        ):
+            choices, owners = strings.of(chosen)
+            if not query or not choices:
+                continue
+            similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
+            for scorer in scorers:
+                similarity += cdist(query, choices, scorer=scorer, dtype=np.float64)
+            best = np.zeros(len(tokens), dtype=np.float64)
+            np.maximum.at(best, owners, similarity.max(axis=0) / len(scorers))
+            possible |= best >= threshold - _SIMILARITY_SLACK
+        flags: list[bool] = possible.tolist()
+        return flags
+
+
+class _Strings:
+    """Strings of many owners as one array: owner ``i`` has
+    ``strings[offsets[i]:offsets[i + 1]]``."""
+
+    def __init__(self, strings: list[str], counts: list[int]) -> None:
+        self.strings = np.asarray(strings, dtype=object)
+        sizes = np.asarray(counts, dtype=np.int64)
+        self.offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+
+    def of(self, owners: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.int64]]:
+        """The strings of ``owners`` and, for each, its position in ``owners``."""
+        starts = self.offsets[owners]
+        lengths = self.offsets[owners + 1] - starts
+        firsts = np.cumsum(lengths) - lengths
+        flat = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
+        chosen: list[str] = self.strings[flat].tolist()
+        return chosen, np.repeat(np.arange(len(owners)), lengths)

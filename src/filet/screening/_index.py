@@ -515,9 +515,13 @@ class _TokenVocabulary:
             choices, owners = strings.of(chosen)
             if not query or not choices:
                 continue
+            # The mean of the similarities reaches the threshold only if each reaches this.
+            cutoff = max(0.0, len(scorers) * (threshold - _SIMILARITY_SLACK) - len(scorers) + 1)
             similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
             for scorer in scorers:
-                similarity += cdist(query, choices, scorer=scorer, dtype=np.float64)
+                similarity += cdist(
+                    query, choices, scorer=scorer, dtype=np.float64, score_cutoff=cutoff
+                )
             best = np.zeros(len(tokens), dtype=np.float64)
             np.maximum.at(best, owners, similarity.max(axis=0) / len(scorers))
             possible |= best >= threshold - _SIMILARITY_SLACK

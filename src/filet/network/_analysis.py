@@ -655,7 +655,8 @@ def communities(graph: ig.Graph, split_above: int = 200, resolution: float = 1.0
     parts_of: dict[int, np.ndarray] = {}
     labels = np.ones(len(components), dtype=np.int64)
     for i in large:
-        sub = graph.subgraph(components[i])
+        # One component holding every node is the graph itself: no copy.
+        sub = graph if len(components) == 1 else graph.subgraph(components[i])
         parts_of[i] = np.asarray(
             sub.community_leiden(
                 objective_function="modularity",

@@ -476,15 +476,20 @@ _KEY_INPUTS = (
 
 def blocking_keys_sql(source: str, max_block_size: int) -> str:
     """A query of every column of ``source`` (prepared records) plus the capped blocking keys:
-    a key shared by more than ``max_block_size`` records is NULL for them."""
+    a key shared by more than ``max_block_size`` records is NULL for them. (The crowded values
+    are found by grouping the key alone: a window over the whole rows would sort them all.)"""
     raw = ", ".join(f"({sql})::VARCHAR AS raw_{key}" for key, sql in _KEY_SQL.items())
     capped = ", ".join(
-        f"CASE WHEN count(raw_{key}) OVER (PARTITION BY raw_{key}) <= {int(max_block_size)} "
-        f"THEN raw_{key} END AS {key}"
+        f"CASE WHEN raw_{key} IN (SELECT raw_{key} FROM keyed WHERE raw_{key} IS NOT NULL "
+        f"GROUP BY raw_{key} HAVING count(*) > {int(max_block_size)}) THEN NULL "
+        f"ELSE raw_{key} END AS {key}"
         for key in BLOCKING_KEYS
     )
     dropped = ", ".join(f"raw_{key}" for key in BLOCKING_KEYS)
-    return f"SELECT * EXCLUDE ({dropped}), {capped} FROM (SELECT *, {raw} FROM {source})"
+    return (
+        f"WITH keyed AS MATERIALIZED (SELECT *, {raw} FROM {source}) "
+        f"SELECT * EXCLUDE ({dropped}), {capped} FROM keyed"
+    )
 
 
 def add_blocking_keys(frame: pd.DataFrame, max_block_size: int) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import igraph as ig
 import numpy as np
 
+from filet.network import key_players
 from filet.network._analysis import communities, ring_betweenness
 
 
@@ -73,3 +74,21 @@ def test_ring_candidates_numbered_in_component_order() -> None:
         assert len(set(membership[start : start + 20])) == 1
     assert membership[63:] == [4, 4]
     assert communities(graph, split_above=100) == [0] * 3 + [1] * 60 + [2] * 2
+
+
+def test_key_players_with_sampled_betweenness_still_find_each_rings_broker() -> None:
+    """300 star-shaped rings of 20 chained by their centres, betweenness estimated from 10 of
+    each community's nodes: every ring's centre still leads the ranking."""
+    stars, size = 300, 20
+    edges = []
+    for star in range(stars):
+        centre = star * size
+        edges += [(centre, centre + i) for i in range(1, size)]
+        edges += [(centre + i, centre + i + 1) for i in range(1, size - 1, 3)]
+        if star:
+            edges.append((centre - size, centre))
+    graph = ig.Graph(n=stars * size, edges=edges)
+    graph.es["weight"] = [1.0] * graph.ecount()
+    names = [str(i) for i in range(graph.vcount())]
+    ranked = key_players(graph, names, top=stars, betweenness_pivots=10)
+    assert {p.node for p in ranked} == {str(s * size) for s in range(stars)}

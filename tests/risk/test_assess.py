@@ -322,7 +322,7 @@ def test_bulk_writing_in_chunks_stores_what_one_by_one_stores(
         session.execute(delete(Alert).where(Alert.source_type == "risk_assessment"))
         session.execute(delete(RiskAssessment))
     with transaction(sessions) as session:
-        # chunks of 4 rows: the ids returned for each chunk must follow the rows' order
+        # chunks of 4 rows: each alert must cite the assessment of its own target
         counts = store_assessments(session, assessments, "run-1", sampled, chunk_size=4)
     with sessions() as session:
         bulk = _stored(session)

@@ -151,11 +151,10 @@ def in_control_sample(run_key: str, target: Target, target_id: int, rate: float)
     return int.from_bytes(digest[:8], "big") / 2**64 < rate
 
 
-def alert_values(
-    assessment: Assessment, source_id: int, run_key: str, settings: Settings
-) -> dict[str, Any] | None:
-    """The alert an assessment raises, as column values: ``risk`` above the threshold, ``control``
-    for a sampled unflagged traveller or crossing, otherwise none."""
+def alert_values(assessment: Assessment, run_key: str, settings: Settings) -> dict[str, Any] | None:
+    """The alert an assessment raises, as column values (all but ``source_id``, the assessment's
+    id): ``risk`` above the threshold, ``control`` for a sampled unflagged traveller or crossing,
+    otherwise none."""
     if assessment.fired and assessment.score >= settings.risk_alert_threshold:
         kind, summary = "risk", "; ".join(f.title for f in assessment.fired)
     elif assessment.target in CONTROL_TARGETS and in_control_sample(
@@ -169,13 +168,14 @@ def alert_values(
         "subject_type": assessment.subject_type,
         "subject_id": assessment.target_id,
         "source_type": "risk_assessment",
-        "source_id": source_id,
         "score": assessment.score,
         "summary": summary,
     }
 
 
-def assessment_values(assessment: Assessment, run_key: str, settings: Settings) -> dict[str, Any]:
+def assessment_values(
+    assessment: Assessment, run_key: str, settings_version: str
+) -> dict[str, Any]:
     """The ``risk_assessments`` row of an assessment, as column values."""
     return {
         "target_type": assessment.target,
@@ -184,7 +184,7 @@ def assessment_values(assessment: Assessment, run_key: str, settings: Settings) 
         "score": assessment.score,
         "rule_versions": assessment.rule_versions,
         "fired": [f.as_json() for f in assessment.fired],
-        "settings_version": settings.version,
+        "settings_version": settings_version,
     }
 
 
@@ -192,11 +192,11 @@ def store_assessment(
     session: Session, assessment: Assessment, run_key: str, settings: Settings
 ) -> tuple[RiskAssessment, Alert | None]:
     """Write one assessment and the alert it raises (see :func:`alert_values`)."""
-    row = RiskAssessment(**assessment_values(assessment, run_key, settings))
+    row = RiskAssessment(**assessment_values(assessment, run_key, settings.version))
     session.add(row)
     session.flush()
-    values = alert_values(assessment, row.id, run_key, settings)
-    alert = None if values is None else Alert(**values)
+    values = alert_values(assessment, run_key, settings)
+    alert = None if values is None else Alert(source_id=row.id, **values)
     if alert is not None:
         session.add(alert)
         session.flush()
@@ -214,32 +214,48 @@ def store_assessments(
     chunk_size: int = STORE_CHUNK,
 ) -> Counter[str]:
     """Write many assessments and their alerts in chunks, as :func:`store_assessment` would one by
-    one: per chunk, one ``executemany`` of ``INSERT ... RETURNING id`` for the assessments
-    (SQLAlchemy Core sends it as multi-row statements and gives the ids in the order of the rows)
-    and one for the alerts that cite them.
+    one: per chunk, one ``executemany`` INSERT of the assessments, then the ids of the few that
+    raise an alert, looked up by their unique key (target, id, run), and one ``executemany`` of
+    those alerts (SQLAlchemy Core). No ``RETURNING``: with it SQLAlchemy sends SQLite one
+    statement per row when the ids must come back in the rows' order.
 
     Returns counts: ``assessed``, ``fired`` and the alerts by kind (``risk``, ``control``)."""
     assessment_table = cast(Table, RiskAssessment.__table__)
     alert_table = cast(Table, Alert.__table__)
-    statement = insert(assessment_table).returning(
-        assessment_table.c.id, sort_by_parameter_order=True
-    )
+    settings_version = settings.version
     connection = session.connection()
     counts: Counter[str] = Counter()
     iterator = iter(assessments)
     while chunk := list(islice(iterator, chunk_size)):
-        rows = [assessment_values(a, run_key, settings) for a in chunk]
-        ids = connection.execute(statement, rows).scalars().all()
-        alerts = []
-        for assessment, row_id in zip(chunk, ids, strict=True):
+        connection.execute(
+            insert(assessment_table),
+            [assessment_values(a, run_key, settings_version) for a in chunk],
+        )
+        alerts: dict[tuple[str, int], dict[str, Any]] = {}
+        for assessment in chunk:
             counts["assessed"] += 1
             counts["fired"] += 1 if assessment.fired else 0
-            values = alert_values(assessment, row_id, run_key, settings)
+            values = alert_values(assessment, run_key, settings)
             if values is not None:
                 counts[values["kind"]] += 1
-                alerts.append(values)
-        if alerts:
-            connection.execute(insert(alert_table), alerts)
+                alerts[(assessment.target, assessment.target_id)] = values
+        if not alerts:
+            continue
+        found = connection.execute(
+            select(
+                assessment_table.c.target_type,
+                assessment_table.c.target_id,
+                assessment_table.c.id,
+            ).where(
+                assessment_table.c.run_key == run_key,
+                assessment_table.c.target_id.in_(sorted({i for _, i in alerts})),
+            )
+        )
+        ids = {(target, target_id): row_id for target, target_id, row_id in found}
+        connection.execute(
+            insert(alert_table),
+            [{**values, "source_id": ids[key]} for key, values in alerts.items()],
+        )
     return counts
 
 

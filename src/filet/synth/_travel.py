@@ -44,6 +44,7 @@ from filet.synth._people import Person, TravelDocumentRecord
 _MIDNIGHT = dt.time()
 _CACHE_LIMIT = 200_000
 _HOUR = dt.timedelta(hours=1)
+_LOCATOR_SPACE = 32**6  # six letters of a 32-letter alphabet
 
 
 @dataclass(slots=True)
@@ -186,7 +187,9 @@ class TravelBook:
         self.end = end
         self.flights: dict[dt.date, dict[tuple[str, str], FlightLoad]] = defaultdict(dict)
         self.crossings: dict[dt.date, list[PendingCrossing]] = defaultdict(list)
-        self.locators: set[str] = set()
+        # Locators handed out, as the 30-bit numbers their six letters spell (an int is half the
+        # memory of the string).
+        self.locators: set[int] = set()
         # Per airport pair: carrier, number, designator, departure minute, duration, reported.
         self._schedule: dict[tuple[str, str], tuple[str, str, str, int, int, bool]] = {}
         self._names: dict[tuple[str, str], TravellerName] = {}
@@ -283,13 +286,14 @@ class TravelBook:
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
         value = rng_value
         while True:
-            text = ""
-            v = value
-            for _ in range(6):
-                v, r = divmod(v, len(alphabet))
-                text += alphabet[r]
-            if text not in self.locators:
-                self.locators.add(text)
+            spelled = value % _LOCATOR_SPACE
+            if spelled not in self.locators:
+                self.locators.add(spelled)
+                text = ""
+                v = spelled
+                for _ in range(6):
+                    v, r = divmod(v, len(alphabet))
+                    text += alphabet[r]
                 return text
             value = value * 31 + 7
 

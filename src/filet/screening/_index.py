@@ -13,10 +13,17 @@ score, computed for all candidates at once with numpy: each distinct listed name
 token ids (its parts and its adjacent parts joined), each traveller part is scored once against
 each distinct token among the candidates (cached across travellers), and the bound is the
 weighted sum of each traveller part's best token score, over the part weights that the score
-divides by. One-to-one alignment, unmatched-part penalties and the evidence factor only lower the
+divides by plus the least penalty of each listed part that no traveller part can match.
+One-to-one alignment, the other unmatched-part penalties and the evidence factor only lower the
 real score, so an entry whose bound is below the threshold cannot reach it and is not compared
 (unless it has the traveller's document number, which lifts a score): the result is exactly the
-one of comparing every candidate. Identical listed names are analysed once.
+one of comparing every candidate. Identical listed names are analysed once, and compared once
+per traveller; the full evidence is built only for entries whose name score reaches the
+threshold. Scoring a traveller part against thousands of tokens one Python call at a time was
+the cold cost of the online path, so a token prefilter (:class:`_TokenVocabulary`: inverted
+lists of shared features, RapidFuzz ``cdist`` for the string similarities) passes on only the
+tokens that can score above 0 (RapidFuzz has no scorer for our rule cascade, so the cascade
+itself stays in ``filet.names``).
 
 The online path (:meth:`WatchlistIndex.screen`) and the batch path
 (:meth:`WatchlistIndex.screen_many`) use the same retrieval, bound and scorer, so they give the

@@ -320,3 +320,26 @@ def test_incremental_scores_only_around_the_new_records(resolver: IdentityResolv
     ] == pytest.approx(0.5)
     resolution = resolver.link_new(existing, {"e1": "P1", "e2": "P2", "e3": "P3"}, new)
     assert resolution.clustering.clusters()["e1"] == ["e1", "n1"]
+
+
+def test_incremental_honours_judgements_on_persons_no_new_record_reaches(
+    resolver: IdentityResolver,
+) -> None:
+    existing = records(
+        {"record_id": "e1", "full_name": "Selam Tekle", "birth_date": "1995-11-02"},
+        {"record_id": "e2", "full_name": "Selam Tekle", "birth_date": "1995-11-02"},
+        {"record_id": "e3", "full_name": "Yonas Haile", "birth_date": "1990-04-10"},
+        {"record_id": "e4", "full_name": "Yonas Haile", "birth_date": "1990-04-10"},
+    )
+    new = records({"record_id": "n1", "full_name": "Hiwet Berhane", "birth_date": "2001-03-09"})
+    apart = Judgement("e1", "e2", Verdict.NOT_SAME, "two sisters")
+    resolution = resolver.link_new(
+        existing, {"e1": "P1", "e2": "P1", "e3": "P2", "e4": "P2"}, new, [apart]
+    )
+    assert resolution.links == []
+    assert resolution.clustering.clusters() == {
+        "e1": ["e1"],
+        "e2": ["e2"],
+        "e3": ["e3", "e4"],
+        "n1": ["n1"],
+    }

@@ -30,7 +30,17 @@ from pathlib import Path
 from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnDefault, Connection, Table, bindparam, insert, select, update
+from sqlalchemy import (
+    ColumnDefault,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from filet.errors import InputError, Place
@@ -527,26 +537,38 @@ class _Writer:
         self, natural: Sequence[tuple[str, str, str]]
     ) -> dict[tuple[str, str, str], int]:
         found: dict[tuple[str, str, str], int] = {}
-        wanted = set(natural)
-        states = sorted({state for state, _, _ in natural})
-        kinds = sorted({kind for _, kind, _ in natural})
-        for chunk in _chunks(sorted({number for _, _, number in natural})):
-            # all three key columns constrained, so the look-up uses the (state, type, number)
-            # index; by number alone it read the whole table for every message
+        groups: dict[tuple[str, str], list[str]] = {}
+        for state, kind, number in sorted(set(natural)):
+            groups.setdefault((state, kind), []).append(number)
+        # one branch per (state, type) with the numbers in a list: both SQLite (multi-index OR)
+        # and PostgreSQL (bitmap OR) then search the (state, type, number) index on all three
+        # columns; by number alone the look-up read the whole table for every message, and
+        # with lists on two columns PostgreSQL filtered the numbers instead of searching them
+        branches = [
+            (state, kind, chunk)
+            for (state, kind), numbers in groups.items()
+            for chunk in _chunks(numbers)
+        ]
+        for start in range(0, len(branches), 50):
+            condition = or_(
+                *(
+                    and_(
+                        TravelDocument.issuing_state == state,
+                        TravelDocument.document_type == kind,
+                        TravelDocument.number.in_(chunk),
+                    )
+                    for state, kind, chunk in branches[start : start + 50]
+                )
+            )
             for row_id, state, kind, number in self.session.execute(
                 select(
                     TravelDocument.id,
                     TravelDocument.issuing_state,
                     TravelDocument.document_type,
                     TravelDocument.number,
-                ).where(
-                    TravelDocument.issuing_state.in_(states),
-                    TravelDocument.document_type.in_(kinds),
-                    TravelDocument.number.in_(chunk),
-                )
+                ).where(condition)
             ):
-                if (state, kind, number) in wanted:
-                    found[(state, kind, number)] = row_id
+                found[(state, kind, number)] = row_id
         return found
 
     def _pnr_links(

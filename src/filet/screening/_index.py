@@ -150,8 +150,10 @@ class WatchlistIndex:
         self._leftover_penalty = np.zeros(shape, dtype=np.float64)
         self._joined_before = np.full(shape, width, dtype=np.int32)
         self._joined_after = np.full(shape, width, dtype=np.int32)
+        self._joined_column = np.zeros(shape, dtype=bool)
         for row_number, name in enumerate(self._names):
             count = len(name.names)
+            self._joined_column[row_number, count : count + len(name.joins)] = True
             for column, (part, weight) in enumerate(zip(name.names, name.weights, strict=True)):
                 if not part.optional:
                     self._leftover_penalty[row_number, column] = weight * least
@@ -223,13 +225,20 @@ class WatchlistIndex:
         # Whether a query part or joined pair scores above 0 with a column's token (one more
         # column, never matched, for "no joined pair").
         partnered = np.zeros((rows.shape[0], rows.shape[1] + 1), dtype=bool)
+        # A part meets a joined pair only as a compound, from compound_threshold up; two joined
+        # pairs never meet.
+        joined_columns = self._joined_column[name_ids]
+        compound = DEFAULT_SETTINGS.compound_threshold
         best: list[npt.NDArray[np.float64]] = []
         best_bits: list[npt.NDArray[np.float64]] = []
         for part in parts:
             row = self._token_scores(part, tokens)
             scores[present] = row[inverse]
-            partnered[:, :-1] |= scores > 0
             informed[present] = (row * np.minimum(token_bits, part.bits))[inverse]
+            unused = joined_columns & (scores < compound)
+            scores[unused] = 0.0
+            informed[unused] = 0.0
+            partnered[:, :-1] |= scores > 0
             best.append(scores.max(axis=1))
             best_bits.append(informed.max(axis=1))
         matched = np.zeros(len(name_ids), dtype=np.float64)
@@ -241,8 +250,11 @@ class WatchlistIndex:
             row = self._token_scores(joined, tokens)
             pair_bits = max(parts[index].bits, parts[index + 1].bits)
             scores[present] = row[inverse]
-            partnered[:, :-1] |= scores > 0
             informed[present] = (row * np.minimum(token_bits, pair_bits))[inverse]
+            unused = joined_columns | (scores < compound)
+            scores[unused] = 0.0
+            informed[unused] = 0.0
+            partnered[:, :-1] |= scores > 0
             pair = (weights[index] + weights[index + 1]) * scores.max(axis=1)
             separate = weights[index] * best[index] + weights[index + 1] * best[index + 1]
             matched += np.maximum(pair - separate, 0.0)

@@ -13,8 +13,8 @@ The batch runs in ``--workers`` forked processes (default 2, the cores of the re
 CPU seconds are printed beside wall time because the machine may be shared.
 
 Last figures (29 November 2026, 50,000 entries x 2,000 travellers, 2 processes, load 8-10):
-batch 19.7 s CPU (42.3 s before the token prefilter and tighter bound, same 4,448 hits, recall
-108/109), online CPU p50 7.1 ms / p99 48.7 ms (before 10.7 / 118.0), peak 328 MB. Targets not
+batch 19.5 s CPU (42.3 s before the token prefilter and tighter bounds, same 4,448 hits, recall
+108/109), online CPU p50 6.1 ms / p99 46.1 ms (before 10.7 / 118.0), peak 328 MB. Targets not
 met; the full-scale history is in docs/screening.md.
 """
 

@@ -33,7 +33,8 @@ existing   cap    before (5b47974)    after (9e8ed10)   pairs
 
 Same pairs and persons before and after. Full run (``resolve``, no explanations) on 100,000
 records with cap 30: 8.6 s CPU before, 9.3 s after (same 114,529 links, 37,141 persons; wall
-73-80 s at load 10). One million records was not re-measured (see docs/identity.md).
+73-80 s at load 10). One million (``1000000 --incremental-only``, cap 300, load 1.9): 10,000
+onto 990,000 in 23.3 s wall, 22.2 s CPU, 25,709 pairs, peak 2,894 MB (was 132 s).
 """
 
 from __future__ import annotations

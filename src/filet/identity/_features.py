@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from filet.names import AnalysedName, analyse
+from filet.settings import duckdb_config
 
 #: The fields an identity record may carry (besides ``record_id``).
 RECORD_FIELDS = (
@@ -234,7 +235,7 @@ def prepare_records(
     """
     if cache is None:
         return add_blocking_keys(_features_of(records, rare_name_bits), max_block_size)
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=duckdb_config())
     try:
         load_features(connection, records, rare_name_bits=rare_name_bits, cache=cache)
         frame = from_duckdb(connection.sql("SELECT * FROM features"))
@@ -496,7 +497,7 @@ def add_blocking_keys(frame: pd.DataFrame, max_block_size: int) -> pd.DataFrame:
     """Add the capped blocking-key columns to a prepared frame."""
     inputs = frame[list(_KEY_INPUTS)].copy()
     inputs["row_number"] = range(len(frame))
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=duckdb_config())
     try:
         connection.register("prepared", _arrow(inputs.astype(object).where(inputs.notna(), None)))
         keys = ", ".join(BLOCKING_KEYS)

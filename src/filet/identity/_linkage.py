@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, block_on
 from splink.internals.database_api import DatabaseAPISubClass
@@ -24,6 +25,7 @@ from filet.errors import InputError, Place
 from filet.identity._explain import Explanation, explain_row
 from filet.identity._features import BLOCKING_KEYS
 from filet.identity._model import TF_MIN_RECORDS, ModelParameters, settings_for
+from filet.settings import duckdb_config
 
 Engine = Literal["duckdb", "spark"]
 
@@ -119,7 +121,7 @@ def spark_session() -> Any:
 
 def _database_api(engine: Engine) -> DatabaseAPISubClass:
     if engine == "duckdb":
-        return DuckDBAPI()
+        return DuckDBAPI(connection=duckdb.connect(config=duckdb_config()))
     if engine == "spark":
         from splink import SparkAPI
 

@@ -20,7 +20,7 @@ from filet.identity._features import (
 )
 from filet.identity._linkage import Engine, PairScorer, ScoredPair
 from filet.identity._model import ModelParameters
-from filet.settings import Settings, get_settings
+from filet.settings import Settings, duckdb_config, get_settings
 
 
 @dataclass(slots=True)
@@ -219,7 +219,7 @@ class IdentityResolver:
         """
         judgements = list(judgements)
         records = pd.concat([existing, new], ignore_index=True)
-        connection = duckdb.connect()
+        connection = duckdb.connect(config=duckdb_config())
         try:
             load_features(
                 connection,

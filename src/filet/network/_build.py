@@ -17,6 +17,7 @@ import pyarrow as pa
 from sqlalchemy import String, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from filet.settings import duckdb_config
 from filet.store.schema import (
     Agency,
     ApiTraveller,
@@ -543,7 +544,7 @@ _FACTS_SQL: dict[str, str] = {
 def compute_network(session: Session) -> tuple[pa.Table, pa.Table]:
     """Nodes (kind, key, label) and edges (kind, s_kind, s_key, t_kind, t_key, first_seen,
     last_seen, count, weight, provenance) from the store, as Arrow tables."""
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config())
     _load(session, con)
     parts = []
     for kind, sql in _EDGE_SQL.items():

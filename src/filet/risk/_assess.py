@@ -33,7 +33,7 @@ from filet.risk._catalogue import TARGETS, Target
 from filet.risk._library import active_rules, rule_versions
 from filet.risk._online import booking_features, crossing_features, traveller_features
 from filet.risk._rules import CheckedRule
-from filet.settings import Settings
+from filet.settings import Settings, duckdb_config
 from filet.store.schema import Alert, RiskAssessment
 
 SUBJECT_TYPES: dict[Target, str] = {
@@ -359,7 +359,7 @@ def run_batch(
     and write the assessments and alerts in ``session``, in bulk (the caller commits)."""
     ruleset = rules or RuleSet.active(session)
     key = run_key or new_run_key("batch")
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=duckdb_config())
     assessed: dict[str, int] = {}
     flagged: dict[str, int] = {}
     alerts = controls = 0

@@ -18,6 +18,7 @@ import pyarrow as pa
 from sqlalchemy import Engine, Table, select
 
 from filet.risk._catalogue import Target, feature_catalogue
+from filet.settings import duckdb_config
 from filet.store.schema import Base, UTCDateTime
 
 # The columns the features read, per store table.
@@ -523,7 +524,7 @@ def create_feature_views(
 
 def batch_features(engine: Engine, target: Target) -> dict[int, dict[str, Any]]:
     """All features of every target of one kind, by id (for tests and small stores)."""
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=duckdb_config())
     try:
         load_store(engine, connection)
         create_feature_views(connection)

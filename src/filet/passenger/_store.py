@@ -55,8 +55,10 @@ from filet.passenger._model import (
     PnrMessage,
     SsrDocs,
     SsrRemark,
+    TravellerName,
 )
 from filet.passenger._model import Flight as ParsedFlight
+from filet.passenger._model import TravelDocument as ParsedDocument
 from filet.passenger._paxlst import read_paxlst
 from filet.passenger._pnrgov import read_pnrgov
 from filet.security import Actor, record
@@ -405,30 +407,8 @@ class _Writer:
             for flag in parsed.quality_flags:
                 flags[flag] += 1
             source_key = f"{flight.id}:{parsed.role}:{key}"
-            surname, given = name.normalised_surname or None, name.normalised_given_names or None
-            identities[source_key] = {
-                "surname": surname,
-                "given_names": given,
-                "full_name": " ".join(p for p in (given, surname) if p) or None,
-                "birth_date": birth,
-                "sex": sex,
-                "nationality": parsed.nationality,
-                "document_number": document.number if document else None,
-                "document_country": document.issuing_state if document else None,
-                "phone": None,
-                "email": None,
-            }
-            if document and document.issuing_state:
-                natural = (
-                    document.issuing_state,
-                    (document.doc_type or "P")[:1],
-                    document.number.upper(),
-                )
-                # the first traveller presenting a document is its holder
-                documents.setdefault(
-                    natural,
-                    {"expiry_date": document.expiry, "holder": source_key},
-                )
+            identities[source_key] = _identity_row(name, birth, sex, parsed.nationality, document)
+            _note_document(documents, document, source_key)
         stored = self._stored_api_travellers(flight.id)
         new = sum(1 for k in rows if k not in stored)
         # the summary lists only what happened (a Counter keeps a key added with zero)
@@ -891,29 +871,14 @@ class _Writer:
         identities: dict[str, dict[str, Any]] = {}
         documents: dict[tuple[str, str, str], dict[str, Any]] = {}
         for key, _, parsed in new:
-            document = parsed.document
-            surname = parsed.name.normalised_surname or None
-            given = parsed.name.normalised_given_names or None
-            identities[key] = {
-                "surname": surname,
-                "given_names": given,
-                "full_name": " ".join(p for p in (given, surname) if p) or None,
-                "birth_date": parsed.birth_date.isoformat() if parsed.birth_date else None,
-                "sex": _sex(parsed.sex),
-                "nationality": parsed.nationality,
-                "document_number": document.number if document else None,
-                "document_country": document.issuing_state if document else None,
-                "phone": None,
-                "email": None,
-            }
-            if document and document.issuing_state:
-                natural = (
-                    document.issuing_state,
-                    (document.doc_type or "P")[:1],
-                    document.number.upper(),
-                )
-                # the first record presenting a document is its holder
-                documents.setdefault(natural, {"expiry_date": document.expiry, "holder": key})
+            identities[key] = _identity_row(
+                parsed.name,
+                parsed.birth_date.isoformat() if parsed.birth_date else None,
+                _sex(parsed.sex),
+                parsed.nationality,
+                parsed.document,
+            )
+            _note_document(documents, parsed.document, key)
         identity_ids = self._bulk_identities("crossing", identities)
         document_ids = self._bulk_documents(documents, identity_ids, with_ids=True)
         rows = []
@@ -1017,6 +982,41 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=dt.UTC)
+
+
+def _identity_row(
+    name: TravellerName,
+    birth_date: str | None,
+    sex: str | None,
+    nationality: str | None,
+    document: ParsedDocument | None,
+) -> dict[str, Any]:
+    """The identity record of a traveller or a crossing person, as identity resolution reads it."""
+    surname, given = name.normalised_surname or None, name.normalised_given_names or None
+    return {
+        "surname": surname,
+        "given_names": given,
+        "full_name": " ".join(p for p in (given, surname) if p) or None,
+        "birth_date": birth_date,
+        "sex": sex,
+        "nationality": nationality,
+        "document_number": document.number if document else None,
+        "document_country": document.issuing_state if document else None,
+        "phone": None,
+        "email": None,
+    }
+
+
+def _note_document(
+    documents: dict[tuple[str, str, str], dict[str, Any]],
+    document: ParsedDocument | None,
+    holder: str,
+) -> None:
+    """Keep the travel document under its natural key; the first person presenting it is its
+    holder."""
+    if document and document.issuing_state:
+        natural = (document.issuing_state, (document.doc_type or "P")[:1], document.number.upper())
+        documents.setdefault(natural, {"expiry_date": document.expiry, "holder": holder})
 
 
 def _sex(value: str | None) -> str | None:

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import igraph as ig
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -266,3 +267,18 @@ def world(sessions: sessionmaker[Session], intelligence_file: Path) -> World:
         import_intelligence(session, intelligence_file, SYSTEM)
         build_network(session)
     return made
+
+
+def chained_stars(stars: int, size: int) -> tuple[ig.Graph, list[str]]:
+    """``stars`` star-shaped rings of ``size`` nodes (a few spokes joined), chained by their
+    centres into one component: each ring's centre is its broker."""
+    edges = []
+    for star in range(stars):
+        centre = star * size
+        edges += [(centre, centre + i) for i in range(1, size)]
+        edges += [(centre + i, centre + i + 1) for i in range(1, size - 1, 3)]
+        if star:
+            edges.append((centre - size, centre))
+    graph = ig.Graph(n=stars * size, edges=edges)
+    graph.es["weight"] = [1.0] * graph.ecount()
+    return graph, [str(i) for i in range(graph.vcount())]

@@ -38,7 +38,7 @@ from filet.store.schema import (
     IdentityRecord,
     ProtectionCase,
 )
-from tests.network.conftest import World
+from tests.network.conftest import World, chained_stars
 
 
 def test_ring_found_around_shared_traces_and_family_left_out(
@@ -303,16 +303,7 @@ def test_large_graph_betweenness_inside_communities() -> None:
     chained by their centres are one component, split by Leiden; every ring's broker leads,
     and the centre of the chain does not dwarf the others as a global betweenness would."""
     stars, size = 300, 20
-    edges = []
-    for star in range(stars):
-        centre = star * size
-        edges += [(centre, centre + i) for i in range(1, size)]
-        edges += [(centre + i, centre + i + 1) for i in range(1, size - 1, 3)]
-        if star:
-            edges.append((centre - size, centre))
-    graph = ig.Graph(n=stars * size, edges=edges)
-    graph.es["weight"] = [1.0] * graph.ecount()
-    names = [str(i) for i in range(graph.vcount())]
+    graph, names = chained_stars(stars, size)
     ranked = key_players(graph, names, top=stars)
     assert {p.node for p in ranked} == {str(s * size) for s in range(stars)}
     between = [p.betweenness for p in ranked]

@@ -8,6 +8,7 @@ import numpy as np
 
 from filet.network import key_players
 from filet.network._analysis import communities, ring_betweenness
+from tests.network.conftest import chained_stars
 
 
 def _two_communities() -> tuple[ig.Graph, np.ndarray]:
@@ -80,15 +81,6 @@ def test_key_players_with_sampled_betweenness_still_find_each_rings_broker() -> 
     """300 star-shaped rings of 20 chained by their centres, betweenness estimated from 10 of
     each community's nodes: every ring's centre still leads the ranking."""
     stars, size = 300, 20
-    edges = []
-    for star in range(stars):
-        centre = star * size
-        edges += [(centre, centre + i) for i in range(1, size)]
-        edges += [(centre + i, centre + i + 1) for i in range(1, size - 1, 3)]
-        if star:
-            edges.append((centre - size, centre))
-    graph = ig.Graph(n=stars * size, edges=edges)
-    graph.es["weight"] = [1.0] * graph.ecount()
-    names = [str(i) for i in range(graph.vcount())]
+    graph, names = chained_stars(stars, size)
     ranked = key_players(graph, names, top=stars, betweenness_pivots=10)
     assert {p.node for p in ranked} == {str(s * size) for s in range(stars)}

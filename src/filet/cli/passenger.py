@@ -16,11 +16,8 @@ from filet.passenger import (
     PnrMessage,
     detect_format,
     json_schema,
+    parse_message,
     parsed_document,
-    read_crossings_csv,
-    read_paxlst,
-    read_pnr_json,
-    read_pnrgov,
 )
 
 passenger_app = typer.Typer(
@@ -38,20 +35,13 @@ def parse(
     """Print the parsed message: flights, travellers, bookings (nothing is stored)."""
     detected = detect_format(file)
     data = _read(file)
-    manifests: list[FlightManifest] = []
-    messages: list[PnrMessage] = []
-    crossings: list[CrossingRecord] = []
     try:
-        if detected == "paxlst":
-            manifests = read_paxlst(data)
-        elif detected == "pnrgov":
-            messages = read_pnrgov(data)
-        elif detected == "pnr-json":
-            messages = read_pnr_json(data)
-        else:
-            crossings = read_crossings_csv(data)
+        content = parse_message(data).content
     except InputError as error:
         raise InputError(error.message, _with_file(error.place, file)) from None
+    manifests: list[FlightManifest] = content if detected == "paxlst" else []
+    messages: list[PnrMessage] = content if detected in ("pnrgov", "pnr-json") else []
+    crossings: list[CrossingRecord] = content if detected == "crossing-csv" else []
     if as_json:
         document = parsed_document(detected, manifests, messages, crossings)
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))

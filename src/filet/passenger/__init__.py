@@ -87,7 +87,13 @@ from filet.passenger._retention import (
     request_unmask,
     run_retention,
 )
-from filet.passenger._store import IngestSummary, ParsedMessage, ingest_message, parse_ahead
+from filet.passenger._store import (
+    IngestSummary,
+    ParsedMessage,
+    ingest_message,
+    parse_ahead,
+    parse_message,
+)
 
 __all__ = [
     "Address",
@@ -144,6 +150,7 @@ __all__ = [
     "normalise_phone",
     "normalise_seat",
     "parse_ahead",
+    "parse_message",
     "parsed_document",
     "pnr_quality_flags",
     "read_crossings_csv",

@@ -25,7 +25,7 @@ from filet.identity._cluster import (
 from filet.identity._evaluate import QualityReport, Scores, evaluate_clusters
 from filet.identity._explain import Evidence, Explanation
 from filet.identity._features import RECORD_FIELDS
-from filet.identity._linkage import Engine, ScoredPair, spark_available
+from filet.identity._linkage import Engine, ScoredPair
 from filet.identity._model import ModelParameters
 from filet.identity._resolve import IdentityResolver, Resolution
 from filet.identity._store import (
@@ -37,6 +37,7 @@ from filet.identity._store import (
     resolve_store,
     store_records,
 )
+from filet.spark import spark_available
 
 __all__ = [
     "RECORD_FIELDS",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from filet.identity._explain import Explanation, explain_row
 from filet.identity._features import BLOCKING_KEYS
 from filet.identity._model import TF_MIN_RECORDS, ModelParameters, settings_for
 from filet.settings import duckdb_config
+from filet.spark import spark_session
 
 Engine = Literal["duckdb", "spark"]
 
@@ -74,49 +74,6 @@ class ScoredPair:
         if self.source is None:
             raise ValueError("this pair was scored without its explanation")
         return self.source.explain(self.index)
-
-
-def spark_available() -> str | None:
-    """``None`` when PySpark and Java are usable here, else the reason they are not."""
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return "pyspark is not installed (pip install 'filet[spark]')"
-    import shutil
-
-    if shutil.which("java") is None:
-        return "Java is not on PATH (Spark needs a Java runtime)"
-    return None
-
-
-_SPARK: Any = None
-
-
-def spark_session() -> Any:
-    """A local-mode Spark session shared by this process (started on first use)."""
-    global _SPARK
-    if _SPARK is None:
-        reason = spark_available()
-        if reason is not None:
-            raise InputError(f"the Spark engine is not available: {reason}", Place(field="engine"))
-        from pyspark.sql import SparkSession
-        from splink.backends.spark import similarity_jar_location
-
-        _SPARK = (
-            SparkSession.builder.master("local[2]")
-            .config("spark.jars", similarity_jar_location())
-            .appName("filet-identity")
-            .config("spark.sql.shuffle.partitions", "1")
-            .config("spark.default.parallelism", "1")
-            .config("spark.sql.adaptive.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.memory", "1g")
-            .getOrCreate()
-        )
-        _SPARK.sparkContext.setLogLevel("ERROR")
-        _SPARK.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="filet-spark-"))
-    return _SPARK
 
 
 def _database_api(engine: Engine) -> DatabaseAPISubClass:

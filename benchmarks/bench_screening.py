@@ -26,6 +26,7 @@ import random
 import resource
 import statistics
 import time
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -56,26 +57,71 @@ def _date(rng: random.Random) -> str:
     return f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
+def _mix(first: str, second: str) -> str:
+    """A made-up name: the first half of one name and the second half of another, cut at a
+    letter (never before a combining vowel sign or mark), spaces dropped."""
+    first, second = first.replace(" ", ""), second.replace(" ", "")
+    cut_a = max(1, (len(first) + 1) // 2)
+    while cut_a < len(first) and unicodedata.category(first[cut_a]).startswith("M"):
+        cut_a += 1
+    cut_b = min(len(second) - 1, len(second) // 2)
+    while cut_b > 0 and unicodedata.category(second[cut_b]).startswith("M"):
+        cut_b -= 1
+    return first[:cut_a] + second[max(0, cut_b) :]
+
+
 def build(
-    entries: int, travellers: int, planted_share: float, seed: int = 9
+    entries: int,
+    travellers: int,
+    planted_share: float,
+    seed: int = 9,
+    world: str = "distinct",
+    common_share: float = 0.2,
 ) -> tuple[list[ListedPerson], list[Traveller], dict[str, str]]:
+    """A watchlist and travellers; ``planted`` maps planted travellers to their listed entry.
+
+    ``world="pool"``: every part from the synthetic world's short name lists (a few hundred
+    names in all, so at a million entries the same full name is listed dozens of times).
+    ``world="distinct"`` (default): given and father's names from those lists, family names
+    from them only for ``common_share`` of the people and otherwise made up (half of one name
+    of the culture + half of another, in its script or romanised), as on a real list where
+    family names are far more varied than given names. Planted travellers are variants of
+    entries whose parts all come from the lists, so that another romanisation is known.
+    """
     rng = random.Random(seed)
     cultures = _lists()
     listed: list[ListedPerson] = []
     parts: list[tuple[list[str], list[str], list[str], bool]] = []
+    targets: list[int] = []
+
+    def family_of(
+        given: list[list[str]], family: list[list[str]], column: int
+    ) -> tuple[list[str] | None, str | None]:
+        """(a listed family name with its spellings, or None and a made-up one written in
+        spelling ``column``: 0 the original script, 1 and up romanisations)."""
+        if world == "pool" or rng.random() < common_share:
+            return rng.choice(family), None
+        sources = given + family
+        a, b = rng.choice(sources), rng.choice(sources)
+        return None, _mix(a[min(column, len(a) - 1)], b[min(column, len(b) - 1)])
+
     for number in range(entries):
         given, family, native = rng.choice(cultures)
-        g, father, f = rng.choice(given), rng.choice(given), rng.choice(family)
+        g, father = rng.choice(given), rng.choice(given)
         spelling = 0 if native and rng.random() < 0.5 else rng.randrange(1 if native else 0, len(g))
-        name = " ".join(e[min(spelling, len(e) - 1)] for e in (g, father, f))
-        listed.append(ListedPerson("bench", f"E{number}", name, birth_date=_date(rng)))
-        parts.append((g, father, f, native))
+        f, made_up = family_of(given, family, spelling)
+        words = [e[min(spelling, len(e) - 1)] for e in (g, father)]
+        words.append((made_up or "") if f is None else f[min(spelling, len(f) - 1)])
+        listed.append(ListedPerson("bench", f"E{number}", " ".join(words), birth_date=_date(rng)))
+        parts.append((g, father, f or [made_up or ""], native))
+        if f is not None:
+            targets.append(number)
     people: list[Traveller] = []
     planted: dict[str, str] = {}
     for number in range(travellers):
         key = f"T{number}"
-        if rng.random() < planted_share:
-            target = rng.randrange(entries)
+        if rng.random() < planted_share and targets:
+            target = rng.choice(targets)
             g, father, f, native = parts[target]
             roman = [rng.choice(e[1:] if native and len(e) > 1 else e) for e in (g, father, f)]
             birth = listed[target].birth_date or ""
@@ -93,12 +139,14 @@ def build(
             planted[key] = listed[target].entry_key
         else:
             given, family, native = rng.choice(cultures)
-            g, father, f = rng.choice(given), rng.choice(given), rng.choice(family)
-            roman = [rng.choice(e[1:] if native and len(e) > 1 else e) for e in (g, father, f)]
+            g, father = rng.choice(given), rng.choice(given)
+            f, made_up = family_of(given, family, 1 if native else 0)
+            roman = [rng.choice(e[1:] if native and len(e) > 1 else e) for e in (g, father)]
+            surname = made_up if f is None else rng.choice(f[1:] if native and len(f) > 1 else f)
             people.append(
                 Traveller(
                     key,
-                    surname=roman[2],
+                    surname=surname,
                     given_names=f"{roman[0]} {roman[1]}",
                     birth_date=_date(rng),
                 )

@@ -182,3 +182,52 @@ def test_the_token_prefilter_lets_through_every_token_that_scores() -> None:
                 scoring += score > 0
     assert scoring > 0
     assert passed < len(everything) * 10  # it does filter
+
+
+def _covering_entries(index: WatchlistIndex, traveller: Traveller) -> list[int]:
+    """The candidates by their definition, gathering every block: entries sharing keys with
+    name parts (or joined pairs) carrying at least min_cover of the name's weight."""
+    from filet.screening._score import prepare_traveller
+
+    name = prepare_traveller(traveller).name
+    parts = [p for p in name.names if not p.is_initial]
+    total = sum(p.weight for p in parts)
+    covers = [(p.weight, p.keys, p.symbols) for p in parts]
+    for number, joined in name.joins:
+        first, second = name.names[number], name.names[number + 1]
+        if not (first.is_initial or second.is_initial):
+            covers.append((first.weight + second.weight, joined.keys, joined.symbols))
+    covered: dict[int, float] = {}
+    for weight, skeletons, symbols in covers:
+        keys = {f"k:{k}" for k in skeletons if len(k) >= 2} | {f"g:{s}" for s in symbols}
+        entries: set[int] = set()
+        for key in keys:
+            block = index._blocks.get(key)
+            if block is not None and len(block) <= index.block_cap:
+                entries.update(block.tolist())
+        for entry in sorted(entries):
+            covered[entry] = covered.get(entry, 0.0) + weight
+    return sorted(e for e, c in covered.items() if c >= index.min_cover * total)
+
+
+def test_the_prefix_filter_finds_exactly_the_covering_entries() -> None:
+    from filet.screening._score import prepare_traveller
+
+    rng = random.Random(5)
+    names = GIVEN + FAMILY + ["Mohammed", "Ali", "Hassan", "Rahim", "Tesfaye", "Olga"]
+    entries = [
+        ListedPerson("l", f"E{i}", " ".join(rng.choice(names) for _ in range(rng.randint(2, 4))))
+        for i in range(600)
+    ]
+    travellers = _travellers() + [
+        Traveller(f"R{i}", full_name=" ".join(rng.choice(names) for _ in range(rng.randint(1, 4))))
+        for i in range(60)
+    ]
+    for cap in (50, 200_000):
+        index = WatchlistIndex(entries, ScreeningSettings(), block_cap=cap)
+        found = 0
+        for traveller in travellers:
+            expected = _covering_entries(index, traveller)
+            assert index.candidates(prepare_traveller(traveller)) == expected, traveller
+            found += len(expected)
+        assert found > 0

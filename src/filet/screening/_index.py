@@ -294,8 +294,6 @@ class WatchlistIndex:
         total = sum(p.weight for p in names)
         if not names or total <= 0:
             return sorted(found)
-        hits: list[npt.NDArray[np.int32]] = []
-        weights: list[float] = []
         covers: list[tuple[float, frozenset[str], frozenset[str]]] = [
             (p.weight, p.keys, p.symbols) for p in names
         ]
@@ -304,21 +302,37 @@ class WatchlistIndex:
             second = traveller.name.names[index + 1]
             if not (first.is_initial or second.is_initial):
                 covers.append((first.weight + second.weight, joined.keys, joined.symbols))
+        cover_blocks: list[tuple[float, list[npt.NDArray[np.int32]]]] = []
         for weight, skeletons, symbols in covers:
             keys = {f"k:{k}" for k in skeletons if len(k) >= 2} | {f"g:{s}" for s in symbols}
             blocks = [
                 b
-                for k in keys
+                for k in sorted(keys)
                 if (b := self._blocks.get(k)) is not None and len(b) <= self.block_cap
             ]
             if blocks:
-                hits.append(np.unique(np.concatenate(blocks)))
-                weights.append(weight)
-        if hits:
-            values, inverse = np.unique(np.concatenate(hits), return_inverse=True)
-            per_hit = np.repeat(np.asarray(weights), [len(h) for h in hits])
-            covered = np.bincount(inverse, weights=per_hit)
-            found.update(values[covered >= self.min_cover * total].tolist())
+                cover_blocks.append((weight, blocks))
+        # Prefix filter: an entry that shares no key with the seed covers (the smallest
+        # blocks first, until the other covers' weights cannot reach min_cover) cannot be a
+        # candidate, so the large blocks of common names are only probed, never gathered.
+        needed = self.min_cover * total
+        remaining = sum(weight for weight, _ in cover_blocks)
+        seeds: list[npt.NDArray[np.int32]] = []
+        for weight, blocks in sorted(cover_blocks, key=lambda c: sum(len(b) for b in c[1])):
+            if remaining + _SLACK < needed:
+                break
+            seeds.extend(blocks)
+            remaining -= weight
+        if seeds:
+            pool = np.unique(np.concatenate(seeds))
+            covered = np.zeros(len(pool), dtype=np.float64)
+            for weight, blocks in cover_blocks:
+                hit = np.zeros(len(pool), dtype=bool)
+                for block in blocks:
+                    at = np.searchsorted(block, pool)
+                    hit |= block[np.minimum(at, len(block) - 1)] == pool
+                covered += np.where(hit, weight, 0.0)
+            found.update(pool[covered >= needed].tolist())
         return sorted(found)
 
     def _worth_scoring(self, prepared: PreparedTraveller, threshold: float) -> list[int]:

@@ -164,9 +164,37 @@ def main() -> None:
     parser.add_argument(
         "--pairs", type=int, default=300, help="pairs for the throughput comparison"
     )
+    parser.add_argument(
+        "--world",
+        choices=("distinct", "pool"),
+        default="distinct",
+        help="distinct: most family names made up, as on a real list; pool: every part from the "
+        "short synthetic name lists (each full name listed dozens of times at a million)",
+    )
+    parser.add_argument(
+        "--common-share",
+        type=float,
+        default=0.2,
+        help="distinct world: share of listed family names",
+    )
     args = parser.parse_args()
     settings = ScreeningSettings()
-    entries, travellers, planted = build(args.entries, args.travellers, args.planted)
+    entries, travellers, planted = build(
+        args.entries,
+        args.travellers,
+        args.planted,
+        world=args.world,
+        common_share=args.common_share,
+    )
+    print(
+        f"world: {args.world}"
+        + (
+            f" (listed family names for {args.common_share:.0%})"
+            if args.world == "distinct"
+            else ""
+        )
+        + f"; {len({e.name for e in entries}):,} distinct listed names"
+    )
 
     start = time.perf_counter()
     index = WatchlistIndex(entries, settings)

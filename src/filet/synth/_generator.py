@@ -62,7 +62,6 @@ from filet.synth._travel import (
 )
 
 ProgressCallback = Callable[[int, int], None]
-_GC_THRESHOLD = 100_000
 UTC = dt.UTC
 _ONWARD = "BKK"  # a third country reached through the reporting airport, never reached
 _GULF = frozenset({"DOH", "DXB", "AUH", "JED", "RUH", "KWI", "MCT"})
@@ -209,19 +208,24 @@ class WorldGenerator:
     # --- run ---------------------------------------------------------------------------------------
 
     def run(self) -> SynthSummary:
-        # The world holds many long-lived small objects (future flights, bookings, people) and
-        # makes no reference cycles of its own: collecting less often saves about a seventh of
-        # the time. The previous thresholds are restored afterwards.
-        thresholds = gc.get_threshold()
-        gc.set_threshold(_GC_THRESHOLD, *thresholds[1:])
-        self._files = FlightFileWriter(self.out.root, self.workers)
+        # The world holds millions of long-lived small objects (future flights, bookings,
+        # caches) and makes no reference cycles (tested): reference counting frees everything, so
+        # the cyclic collector only walks the heap and finds nothing. Its full collections grow
+        # with the heap; at one million travellers they were a third of the generator's time and
+        # the reason its time per simulated day grew over the year. It is off while the world is
+        # made (and in the writer processes forked here) and put back as it was afterwards.
+        enabled = gc.isenabled()
+        gc.disable()
         try:
-            return self._run()
-        except BaseException:
-            self._files.abort()
-            raise
+            self._files = FlightFileWriter(self.out.root, self.workers)
+            try:
+                return self._run()
+            except BaseException:
+                self._files.abort()
+                raise
         finally:
-            gc.set_threshold(*thresholds)
+            if enabled:
+                gc.enable()
 
     def _run(self) -> SynthSummary:
         scenario = self.scenario

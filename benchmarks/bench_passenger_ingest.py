@@ -43,13 +43,12 @@ from filet.passenger import (
     FlightManifest,
     TravelDocument,
     TravellerName,
-    ingest_message,
+    ingest_files,
     parse_ahead,
     write_paxlst,
 )
-from filet.screening import last_record_id, screen_new_records
 from filet.security import SYSTEM
-from filet.store import make_engine, schema, session_factory, transaction
+from filet.store import make_engine, schema, session_factory
 from filet.store._db import upgrade
 
 SURNAMES = ["HADDAD", "O'LEARY", "NGUYEN", "OKAFOR", "AL-HASSAN", "KOWALSKA", "SILVA", "TESFAYE"]
@@ -121,7 +120,12 @@ def children_cpu() -> float:
 
 
 def ingest(
-    engine: Engine, paths: list[Path], passengers: int, label: str, inline_parse: bool
+    engine: Engine,
+    paths: list[Path],
+    passengers: int,
+    label: str,
+    inline_parse: bool,
+    per_transaction: int,
 ) -> None:
     upgrade(engine)
     factory = session_factory(engine)
@@ -130,12 +134,12 @@ def ingest(
     cpu = time.process_time()
     worker_cpu = children_cpu()
     files = ((p, None) for p in paths) if inline_parse else parse_ahead(paths)
-    for number, (path, parsed) in enumerate(files, start=1):
-        with transaction(factory) as session:
-            since = last_record_id(session)
-            ingest_message(session, path.read_bytes(), str(path), SYSTEM, parsed=parsed)
-            screen_new_records(session, since, SYSTEM)
-        if number in marks:
+    number = 0
+    for batch in ingest_files(factory, files, SYSTEM, files_per_transaction=per_transaction):
+        failed = [r.error for r in batch.results if r.summary is None]
+        assert not failed, failed
+        before, number = number, number + len(batch.results)
+        if any(before < mark <= number for mark in marks):
             done = passengers * number // len(paths)
             elapsed = time.perf_counter() - start
             print(
@@ -167,6 +171,12 @@ def main() -> None:
         "--inline-parse", action="store_true", help="parse in the storing process (no worker)"
     )
     parser.add_argument(
+        "--files-per-transaction",
+        type=int,
+        default=50,
+        help="files stored per transaction, each in a savepoint (1: one file, one transaction)",
+    )
+    parser.add_argument(
         "--postgres-url", default=os.environ.get("FILET_TEST_DATABASE_URL", ""), metavar="URL"
     )
     args = parser.parse_args()
@@ -182,7 +192,14 @@ def main() -> None:
         )
         if not args.no_sqlite:
             sqlite = make_engine(f"sqlite:///{folder / 'store' / 'filet.db'}")
-            ingest(sqlite, paths, args.passengers, "SQLite", args.inline_parse)
+            ingest(
+                sqlite,
+                paths,
+                args.passengers,
+                "SQLite",
+                args.inline_parse,
+                args.files_per_transaction,
+            )
             sqlite.dispose()
         if args.postgres:
             if not args.postgres_url:
@@ -195,7 +212,14 @@ def main() -> None:
                 args.postgres_url, connect_args={"options": f"-csearch_path={name}"}
             )
             try:
-                ingest(engine, paths, args.passengers, "PostgreSQL", args.inline_parse)
+                ingest(
+                    engine,
+                    paths,
+                    args.passengers,
+                    "PostgreSQL",
+                    args.inline_parse,
+                    args.files_per_transaction,
+                )
             finally:
                 engine.dispose()
                 with admin.begin() as connection:

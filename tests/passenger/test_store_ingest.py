@@ -375,15 +375,21 @@ def test_cli_names_a_file_the_database_refuses_and_stores_nothing_of_it(
 
 
 def test_parse_ahead_gives_each_file_parsed_in_order(tmp_path: Path) -> None:
+    import dataclasses
+
     from filet.passenger import parse_ahead
-    from filet.passenger._store import parse_message
+    from filet.passenger._store import parse_message, prepare_manifest
 
     paths = [_manifest_file(tmp_path, f"{n}.edi", "GEBRE", str(n)) for n in range(1, 12)]
     broken = tmp_path / "broken.edi"
     broken.write_text("UNA:+.? 'UNB+IATA:1+X+Y+260101:0000+1'UNH+1+PAXLST:D:05B:UN:IATA'GARBAGE")
     got = list(parse_ahead([*paths, broken], ahead=3))
     assert [path for path, _ in got] == [*paths, broken]
-    assert [parsed for _, parsed in got] == [
-        *(parse_message(path.read_bytes()) for path in paths),
-        None,
-    ]
+    # the worker sends a PAXLST message's manifests as the rows to store
+    expected = []
+    for path in paths:
+        parsed = parse_message(path.read_bytes())
+        prepared = [prepare_manifest(manifest) for manifest in parsed.content]
+        expected.append(dataclasses.replace(parsed, content=[], prepared=prepared))
+    assert [parsed for _, parsed in got] == [*expected, None]
+    assert all(len(p.prepared[0].travellers) == 1 for p in expected if p.prepared)

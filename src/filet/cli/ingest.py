@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from filet.errors import FiletError, InputError, Place
+from filet.errors import InputError, Place
 
 console = Console()
 
@@ -38,18 +38,15 @@ def ingest(
 ) -> None:
     """Load PAXLST, PNRGOV, PNR JSON and crossing CSV files (format detected per file).
 
-    Each file is one transaction: a broken file, or one the database refuses (locked, a
-    constraint), is reported with its name and nothing of it is stored; the others go on.
+    Each file is stored whole or not at all: a broken file, or one the database refuses (locked,
+    a constraint), is reported with its name and nothing of it is stored; the others go on.
     Re-ingesting the same files changes nothing. Files are parsed in a worker process a few
-    files ahead of the one being stored.
+    files ahead of the ones being stored, and stored several per transaction, each in its own
+    savepoint.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     from filet.cli.system import _current_sessions
-    from filet.passenger import ingest_message, parse_ahead
-    from filet.screening import last_record_id, screen_new_records
+    from filet.passenger import ingest_files, parse_ahead
     from filet.security import SYSTEM
-    from filet.store import transaction
 
     factory = _current_sessions()
     files = _files(paths)
@@ -68,31 +65,19 @@ def ingest(
         disable=as_json,
     ) as progress:
         task = progress.add_task("", total=len(files))
-        for path, parsed in parse_ahead(files):
-            progress.update(task, description=path.name)
-            try:
-                with transaction(factory) as session:
-                    since = last_record_id(session)
-                    summary = ingest_message(
-                        session, path.read_bytes(), str(path), SYSTEM, parsed=parsed
-                    )
-                    totals["screening_hits"] += len(screen_new_records(session, since, SYSTEM))
-            except FiletError as error:
-                failures.append({"file": str(path), "error": str(error)})
-            except SQLAlchemyError as error:
-                # the transaction rolled back: nothing of the file is stored
-                reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-                failures.append(
-                    {"file": str(path), "error": f"{path}: the database refused the file: {reason}"}
-                )
-            except OSError as error:
-                failures.append({"file": str(path), "error": f"{path}: {error.strerror}"})
-            else:
-                duplicates += summary.duplicate
-                totals.update(summary.counts)
-                flags.update(summary.quality_flags)
-                notes.extend(n for n in summary.notes if n not in notes)
-            progress.advance(task)
+        for batch in ingest_files(factory, parse_ahead(files), SYSTEM):
+            totals["screening_hits"] += batch.screening_hits
+            for done in batch.results:
+                if done.summary is None:
+                    failures.append({"file": str(done.path), "error": done.error or ""})
+                else:
+                    summary = done.summary
+                    duplicates += summary.duplicate
+                    totals.update(summary.counts)
+                    flags.update(summary.quality_flags)
+                    notes.extend(n for n in summary.notes if n not in notes)
+            progress.update(task, description=batch.results[-1].path.name)
+            progress.advance(task, len(batch.results))
     result = {
         "files": len(files),
         "stored": len(files) - len(failures) - duplicates,

@@ -12,11 +12,13 @@ parser accepts (the synthetic world generator uses them). Nothing here touches t
 Every reader raises :class:`filet.errors.InputError` naming the place (segment number and tag,
 or line and column) for input it cannot use, and rejects the whole input then.
 
-Into the store: ``ingest_message`` (one message, one transaction, idempotent; ``parse_ahead``
-parses a list of files in a worker process while they are stored) and retention
+Into the store: ``ingest_message`` (one message, whole or nothing, idempotent), ``ingest_files``
+(many files, several per transaction, each in a savepoint; ``parse_ahead`` parses them in a
+worker process while they are stored) and retention
 (``run_retention``, unmasking with ``request_unmask`` / ``approve_unmask`` / ``read_unmasked``).
 """
 
+from filet.passenger._batch import FileResult, IngestBatch, ingest_files
 from filet.passenger._crossing import (
     crossing_quality_flags,
     read_crossings_csv,
@@ -104,6 +106,7 @@ __all__ = [
     "Contact",
     "CrossingRecord",
     "Fare",
+    "FileResult",
     "Flight",
     "FlightLeg",
     "FlightManifest",
@@ -112,6 +115,7 @@ __all__ = [
     "FrequentFlyer",
     "HistoryAction",
     "HistoryEntry",
+    "IngestBatch",
     "IngestSummary",
     "ItineraryLeg",
     "Originator",
@@ -141,6 +145,7 @@ __all__ = [
     "crossing_quality_flags",
     "detect_format",
     "flight_view",
+    "ingest_files",
     "ingest_message",
     "json_schema",
     "list_flights",

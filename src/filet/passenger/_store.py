@@ -21,13 +21,14 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import operator
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from pydantic import TypeAdapter
 from sqlalchemy import (
@@ -47,7 +48,6 @@ from filet.errors import InputError, Place
 from filet.passenger._crossing import read_crossings_csv
 from filet.passenger._detect import Format, detect_format
 from filet.passenger._jsonformat import read_pnr_json
-from filet.passenger._model import ApiTraveller as ParsedApiTraveller
 from filet.passenger._model import (
     CrossingRecord,
     FlightManifest,
@@ -114,11 +114,144 @@ class IngestSummary:
 
 @dataclass(frozen=True)
 class ParsedMessage:
-    """A message parsed outside the store's transaction (see :func:`parse_ahead`)."""
+    """A message parsed outside the store's transaction (see :func:`parse_ahead`).
+
+    ``content`` is what the reader gave; a PAXLST message parsed by :func:`parse_ahead` has its
+    manifests in ``prepared`` instead (:func:`prepare_manifest`: the rows to store as tuples,
+    which cost a tenth of the models to send between processes) and ``content`` empty.
+    """
 
     sha256: str
     format: Format
     content: list[Any]
+    prepared: list[PreparedManifest] | None = None
+
+
+#: the values of an API traveller's row, in the order of :attr:`PreparedManifest.travellers`
+API_VALUES = (
+    "surname",
+    "given_names",
+    "name_as_sent",
+    "sex",
+    "birth_date",
+    "nationality",
+    "residence_country",
+    "embarkation",
+    "debarkation",
+    "document_type",
+    "document_number",
+    "document_country",
+    "document_expiry",
+    "pnr_locator",
+    "passenger_ref",
+    "seat",
+    "bags",
+    "quality_flags",
+)
+#: the values of an identity record made from a traveller or a crossing person
+IDENTITY_VALUES = (
+    "surname",
+    "given_names",
+    "full_name",
+    "birth_date",
+    "sex",
+    "nationality",
+    "document_number",
+    "document_country",
+    "phone",
+    "email",
+)
+_SURNAME, _GIVEN, _LOCATOR, _FLAGS = (
+    API_VALUES.index(n) for n in ("surname", "given_names", "pnr_locator", "quality_flags")
+)
+_API_INSERT = (
+    "flight_id",
+    "role",
+    "traveller_key",
+    "message_id",
+    "identity_record_id",
+    "pnr_traveller_id",
+    *API_VALUES,
+)
+_IDENTITY_INSERT = ("source_type", "source_key", *IDENTITY_VALUES)
+_DOCUMENT_INSERT = ("issuing_state", "document_type", "number", "expiry_date", "holder_record_id")
+# look-ups built once (SQLAlchemy caches their compiled form; an IN list of literal values is
+# coerced value by value on every call)
+_STORED_API = select(ApiTraveller.id, ApiTraveller.role, ApiTraveller.traveller_key).where(
+    ApiTraveller.flight_id == bindparam("flight")
+)
+_FLIGHT_HAS_PNR = select(PnrLeg.id).where(PnrLeg.flight_id == bindparam("flight")).limit(1)
+_IDENTITY_IDS = select(IdentityRecord.id, IdentityRecord.source_key).where(
+    IdentityRecord.source_type == bindparam("source_type"),
+    IdentityRecord.source_key.in_(bindparam("keys", expanding=True)),
+)
+
+#: one traveller ready to store: role, traveller key, API values (:data:`API_VALUES`), identity
+#: values (:data:`IDENTITY_VALUES`), travel document (issuing state, type, number) or None, and
+#: its expiry date
+PreparedTraveller = tuple[
+    str, str, tuple[Any, ...], tuple[Any, ...], tuple[str, str, str] | None, dt.date | None
+]
+
+
+class PreparedManifest(NamedTuple):
+    """A flight manifest as the rows to store (see :func:`prepare_manifest`)."""
+
+    flight: ParsedFlight
+    travellers: list[PreparedTraveller]
+
+
+def prepare_manifest(manifest: FlightManifest) -> PreparedManifest:
+    """The rows a manifest's travellers give, computed from the manifest alone (no store), so
+    that the parsing worker can do it: traveller key, API row values, identity record values
+    and the travel document under its natural key."""
+    travellers: list[PreparedTraveller] = []
+    for parsed in manifest.travellers:
+        name = parsed.name
+        surname, given = name.normalised_surname, name.normalised_given_names
+        document = parsed.documents[0] if parsed.documents else None
+        key = _traveller_key(
+            _doc_key(document.doc_type, document.issuing_state, document.number)
+            if document
+            else None,
+            _name_key(surname, given, parsed.birth_date),
+        )
+        if parsed.passenger_reference:
+            # two travellers with the same document and name on one flight (impostors) stay two
+            key = f"{key}#{parsed.passenger_reference}"[:128]
+        sex = _sex(parsed.sex)
+        birth = parsed.birth_date.isoformat() if parsed.birth_date else None
+        number = document.number if document else None
+        state = document.issuing_state if document else None
+        expiry = document.expiry if document else None
+        values = (
+            surname,
+            given,
+            f"{name.surname}:{name.given_names}",
+            sex,
+            birth,
+            parsed.nationality,
+            parsed.residence_country,
+            parsed.embarkation,
+            parsed.debarkation,
+            document.doc_type if document else None,
+            number,
+            state,
+            expiry.isoformat() if expiry else None,
+            parsed.pnr_locator,
+            parsed.passenger_reference,
+            parsed.seat,
+            parsed.bags_count,
+            list(parsed.quality_flags),
+        )
+        natural = (
+            (state, (document.doc_type or "P")[:1], document.number.upper())
+            if document and state
+            else None
+        )
+        identity = _identity_values(name, birth, sex, parsed.nationality, document)
+        travellers.append((parsed.role, key, values, identity, natural, expiry))
+    return PreparedManifest(manifest.flight, travellers)
 
 
 def parse_message(data: bytes) -> ParsedMessage:
@@ -139,9 +272,13 @@ def _parse_file(path: Path) -> ParsedMessage | None:
     """The worker's part: a file parsed, or None when it cannot be (the caller then parses it
     itself and reports the error in its place)."""
     try:
-        return parse_message(path.read_bytes())
+        parsed = parse_message(path.read_bytes())
     except (InputError, OSError):
         return None
+    if parsed.format == "paxlst":
+        prepared = [prepare_manifest(manifest) for manifest in parsed.content]
+        return dataclasses.replace(parsed, content=[], prepared=prepared)
+    return parsed
 
 
 def parse_ahead(
@@ -210,7 +347,11 @@ def ingest_message(
     session.flush()
     writer = _Writer(session, inbound, summary, when)
     if detected == "paxlst":
-        for manifest in parsed.content:
+        if parsed.prepared is None:
+            prepared = [prepare_manifest(manifest) for manifest in parsed.content]
+        else:
+            prepared = parsed.prepared
+        for manifest in prepared:
             writer.manifest(manifest)
     elif detected in ("pnrgov", "pnr-json"):
         for message in parsed.content:
@@ -344,7 +485,7 @@ class _Writer:
 
     # --- API ------------------------------------------------------------------------------------
 
-    def manifest(self, manifest: FlightManifest) -> None:
+    def manifest(self, manifest: PreparedManifest) -> None:
         flight = self.flight(manifest.flight)
         if flight is None:
             raise InputError(
@@ -354,7 +495,7 @@ class _Writer:
         self.summary.counts["manifests"] += 1
         self.api_travellers(flight, manifest.travellers)
 
-    def api_travellers(self, flight: Flight, travellers: Sequence[ParsedApiTraveller]) -> None:
+    def api_travellers(self, flight: Flight, travellers: Sequence[PreparedTraveller]) -> None:
         """Store a manifest's travellers in a few statements: one look-up per table for what is
         already stored, then executemany inserts and updates (SQLAlchemy Core).
 
@@ -362,53 +503,20 @@ class _Writer:
         updates the first; identity records, travel documents and the API↔PNR link are keyed
         and found as before.
         """
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
-        identities: dict[str, dict[str, Any]] = {}
-        documents: dict[tuple[str, str, str], dict[str, Any]] = {}
+        rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+        identities: dict[str, tuple[Any, ...]] = {}
+        documents: dict[tuple[str, str, str], tuple[dt.date | None, str]] = {}
         flags = self.summary.quality_flags
-        for parsed in travellers:
-            name = parsed.name
-            document = parsed.documents[0] if parsed.documents else None
-            key = _traveller_key(
-                _doc_key(document.doc_type, document.issuing_state, document.number)
-                if document
-                else None,
-                _name_key(name.normalised_surname, name.normalised_given_names, parsed.birth_date),
-            )
-            if parsed.passenger_reference:
-                # two travellers with the same document and name on one flight (impostors)
-                # stay two
-                key = f"{key}#{parsed.passenger_reference}"[:128]
-            sex = _sex(parsed.sex)
-            birth = parsed.birth_date.isoformat() if parsed.birth_date else None
-            rows[(parsed.role, key)] = {
-                "message_id": self.inbound.id,
-                "surname": name.normalised_surname,
-                "given_names": name.normalised_given_names,
-                "name_as_sent": f"{name.surname}:{name.given_names}",
-                "sex": sex,
-                "birth_date": birth,
-                "nationality": parsed.nationality,
-                "residence_country": parsed.residence_country,
-                "embarkation": parsed.embarkation,
-                "debarkation": parsed.debarkation,
-                "document_type": document.doc_type if document else None,
-                "document_number": document.number if document else None,
-                "document_country": document.issuing_state if document else None,
-                "document_expiry": document.expiry.isoformat()
-                if document and document.expiry
-                else None,
-                "pnr_locator": parsed.pnr_locator,
-                "passenger_ref": parsed.passenger_reference,
-                "seat": parsed.seat,
-                "bags": parsed.bags_count,
-                "quality_flags": list(parsed.quality_flags),
-            }
-            for flag in parsed.quality_flags:
+        prefix = f"{flight.id}:"
+        for role, key, values, identity, natural, expiry in travellers:
+            rows[(role, key)] = values
+            for flag in values[_FLAGS]:
                 flags[flag] += 1
-            source_key = f"{flight.id}:{parsed.role}:{key}"
-            identities[source_key] = _identity_row(name, birth, sex, parsed.nationality, document)
-            _note_document(documents, document, source_key)
+            source_key = f"{prefix}{role}:{key}"
+            identities[source_key] = identity
+            if natural is not None and natural not in documents:
+                # the first person presenting a document is its holder
+                documents[natural] = (expiry, source_key)
         stored = self._stored_api_travellers(flight.id)
         new = sum(1 for k in rows if k not in stored)
         # the summary lists only what happened (a Counter keeps a key added with zero)
@@ -418,99 +526,97 @@ class _Writer:
         identity_ids = self._bulk_identities("api", identities)
         self._bulk_documents(documents, identity_ids)
         links = self._pnr_links(flight, rows)
-        inserts: list[dict[str, Any]] = []
+        message_id = self.inbound.id
+        inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
         for (role, key), values in rows.items():
-            values["identity_record_id"] = identity_ids[f"{flight.id}:{role}:{key}"]
-            values["pnr_traveller_id"] = links.get((role, key))
+            identity_id = identity_ids[f"{prefix}{role}:{key}"]
+            link = links.get((role, key))
             row_id = stored.get((role, key))
             if row_id is None:
-                inserts.append(
-                    {"flight_id": flight.id, "role": role, "traveller_key": key, **values}
-                )
+                inserts.append((flight.id, role, key, message_id, identity_id, link, *values))
             else:
-                updates.append({"_id": row_id, **values})
+                updates.append(
+                    {
+                        "_id": row_id,
+                        "message_id": message_id,
+                        "identity_record_id": identity_id,
+                        "pnr_traveller_id": link,
+                        **dict(zip(API_VALUES, values, strict=True)),
+                    }
+                )
         table = _API_TRAVELLERS
         connection = self.session.connection()
         if inserts:
-            _insert_rows(connection, table, inserts)
+            _insert_tuples(connection, table, _API_INSERT, inserts)
         if updates:
             connection.execute(update(table).where(table.c.id == bindparam("_id")), updates)
 
     def _stored_api_travellers(self, flight_id: int) -> dict[tuple[str, str], int]:
         return {
             (role, key): row_id
-            for row_id, role, key in self.session.execute(
-                select(ApiTraveller.id, ApiTraveller.role, ApiTraveller.traveller_key).where(
-                    ApiTraveller.flight_id == flight_id
-                )
-            )
+            for row_id, role, key in self.session.execute(_STORED_API, {"flight": flight_id})
         }
 
     def _bulk_identities(
-        self, source_type: str, identities: Mapping[str, dict[str, Any]]
+        self, source_type: str, identities: Mapping[str, tuple[Any, ...]]
     ) -> dict[str, int]:
-        """Insert or update identity records by (source type, source key); their ids."""
+        """Insert or update identity records by (source type, source key) (values in the order
+        of :data:`IDENTITY_VALUES`); their ids."""
         table = _IDENTITY_RECORDS
         found = self._identity_ids(source_type, list(identities))
         connection = self.session.connection()
-        updates = [{"_id": found[k], **v} for k, v in identities.items() if k in found]
+        updates = [
+            {"_id": found[k], **dict(zip(IDENTITY_VALUES, v, strict=True))}
+            for k, v in identities.items()
+            if k in found
+        ]
         if updates:
             connection.execute(update(table).where(table.c.id == bindparam("_id")), updates)
-        inserts = [
-            {"source_type": source_type, "source_key": k, **v}
-            for k, v in identities.items()
-            if k not in found
-        ]
+        inserts = [(source_type, k, *v) for k, v in identities.items() if k not in found]
         if inserts:
             # a plain executemany and one indexed look-up of the new ids: SQLite cannot return
             # ids in parameter order from a batch, so RETURNING made it insert row by row
-            _insert_rows(connection, table, inserts)
-            found.update(self._identity_ids(source_type, [row["source_key"] for row in inserts]))
+            _insert_tuples(connection, table, _IDENTITY_INSERT, inserts)
+            found.update(self._identity_ids(source_type, [row[1] for row in inserts]))
             self.summary.counts["identity_records_new"] += len(inserts)
         return found
 
     def _identity_ids(self, source_type: str, keys: list[str]) -> dict[str, int]:
+        connection = self.session.connection()
         found: dict[str, int] = {}
         for chunk in _chunks(keys):
-            found.update(
-                (key, row_id)
-                for row_id, key in self.session.execute(
-                    select(IdentityRecord.id, IdentityRecord.source_key).where(
-                        IdentityRecord.source_type == source_type,
-                        IdentityRecord.source_key.in_(chunk),
-                    )
+            sql = _in_list_sql(connection, _IDENTITY_IDS_SQL, len(chunk))
+            if sql is None:
+                rows: Iterable[Any] = connection.execute(
+                    _IDENTITY_IDS, {"source_type": source_type, "keys": chunk}
                 )
-            )
+            else:
+                rows = connection.exec_driver_sql(sql, (source_type, *chunk))
+            found.update((key, row_id) for row_id, key in rows)
         return found
 
     def _bulk_documents(
         self,
-        documents: Mapping[tuple[str, str, str], dict[str, Any]],
+        documents: Mapping[tuple[str, str, str], tuple[dt.date | None, str]],
         holders: Mapping[str, int],
         with_ids: bool = False,
     ) -> dict[tuple[str, str, str], int]:
-        """Insert the travel documents not stored yet (natural key: state, type, number); the
-        ids of those stored before and, ``with_ids``, of the new ones."""
+        """Insert the travel documents not stored yet (natural key: state, type, number; value:
+        expiry date and the source key of the holder's identity record); the ids of those
+        stored before and, ``with_ids``, of the new ones."""
         if not documents:
             return {}
         stored = self._document_ids(list(documents))
         inserts = [
-            {
-                "document_type": kind,
-                "issuing_state": state,
-                "number": number,
-                "expiry_date": values["expiry_date"],
-                "holder_record_id": holders[values["holder"]],
-            }
-            for (state, kind, number), values in documents.items()
-            if (state, kind, number) not in stored
+            (*natural, expiry, holders[holder])
+            for natural, (expiry, holder) in documents.items()
+            if natural not in stored
         ]
         if inserts:
-            _insert_rows(self.session.connection(), _TRAVEL_DOCUMENTS, inserts)
+            _insert_tuples(self.session.connection(), _TRAVEL_DOCUMENTS, _DOCUMENT_INSERT, inserts)
             if with_ids:
-                new = [(r["issuing_state"], r["document_type"], r["number"]) for r in inserts]
-                stored.update(self._document_ids(new))
+                stored.update(self._document_ids([(r[0], r[1], r[2]) for r in inserts]))
         return stored
 
     def _document_ids(
@@ -529,35 +635,35 @@ class _Writer:
             for (state, kind), numbers in groups.items()
             for chunk in _chunks(numbers)
         ]
+        connection = self.session.connection()
+        style = connection.dialect.paramstyle
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
         for start in range(0, len(branches), 50):
-            condition = or_(
-                *(
-                    and_(
-                        TravelDocument.issuing_state == state,
-                        TravelDocument.document_type == kind,
-                        TravelDocument.number.in_(chunk),
-                    )
-                    for state, kind, chunk in branches[start : start + 50]
+            part = branches[start : start + 50]
+            if mark is None:
+                rows: Iterable[Any] = self.session.execute(_documents_query(part))
+            else:
+                sql = _DOCUMENT_IDS_SQL + " OR ".join(
+                    f"(issuing_state = {mark} AND document_type = {mark} AND number IN "
+                    f"({', '.join([mark] * len(chunk))}))"
+                    for _, _, chunk in part
                 )
-            )
-            for row_id, state, kind, number in self.session.execute(
-                select(
-                    TravelDocument.id,
-                    TravelDocument.issuing_state,
-                    TravelDocument.document_type,
-                    TravelDocument.number,
-                ).where(condition)
-            ):
+                params = [value for state, kind, chunk in part for value in (state, kind, *chunk)]
+                rows = connection.exec_driver_sql(sql, tuple(params))
+            for row_id, state, kind, number in rows:
                 found[(state, kind, number)] = row_id
         return found
 
     def _pnr_links(
-        self, flight: Flight, rows: Mapping[tuple[str, str], Mapping[str, Any]]
+        self, flight: Flight, rows: Mapping[tuple[str, str], tuple[Any, ...]]
     ) -> dict[tuple[str, str], int]:
         """The PNR traveller on the same flight with the same locator and name, per API
         traveller that has one."""
-        locators = sorted({v["pnr_locator"] for v in rows.values() if v["pnr_locator"]})
-        if not locators:
+        locators = sorted({v[_LOCATOR] for v in rows.values() if v[_LOCATOR]})
+        if (
+            not locators
+            or self.session.execute(_FLIGHT_HAS_PNR, {"flight": flight.id}).first() is None
+        ):
             return {}
         candidates: dict[str, list[tuple[int, str | None, str | None]]] = {}
         for chunk in _chunks(locators):
@@ -576,9 +682,9 @@ class _Writer:
                 candidates.setdefault(locator, []).append((row_id, surname, given))
         links: dict[tuple[str, str], int] = {}
         for natural, values in rows.items():
-            given = values["given_names"]
-            for row_id, surname, candidate_given in candidates.get(values["pnr_locator"], ()):
-                if surname == values["surname"] and (
+            given = values[_GIVEN]
+            for row_id, surname, candidate_given in candidates.get(values[_LOCATOR], ()):
+                if surname == values[_SURNAME] and (
                     not candidate_given
                     or not given
                     or candidate_given.split()[0] == given.split()[0]
@@ -868,10 +974,10 @@ class _Writer:
             self.summary.counts["crossings_already_stored"] += len(keyed) - len(new)
         if not new:
             return
-        identities: dict[str, dict[str, Any]] = {}
-        documents: dict[tuple[str, str, str], dict[str, Any]] = {}
+        identities: dict[str, tuple[Any, ...]] = {}
+        documents: dict[tuple[str, str, str], tuple[dt.date | None, str]] = {}
         for key, _, parsed in new:
-            identities[key] = _identity_row(
+            identities[key] = _identity_values(
                 parsed.name,
                 parsed.birth_date.isoformat() if parsed.birth_date else None,
                 _sex(parsed.sex),
@@ -922,53 +1028,131 @@ class _Writer:
 
 
 def _insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (all with the same keys) with one driver ``executemany``.
+    """Insert ``rows`` (dictionaries, all with the same keys) with one driver ``executemany``."""
+    names = tuple(rows[0])
+    _insert_tuples(connection, table, names, [tuple(row[n] for n in names) for row in rows])
+
+
+def _insert_tuples(
+    connection: Connection, table: Table, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` (tuples of the values of the columns ``names``) with one driver
+    ``executemany``.
 
     ``connection.execute(insert(table), rows)`` processes every row's parameters in SQLAlchemy
     (defaults, bind processors, parameter dictionaries), which cost more than SQLite's own insert.
-    Here the statement is compiled once per column set and dialect, each value goes through its
-    column type's bind processor (the conversion SQLAlchemy applies) and the driver gets plain
-    tuples or dictionaries. Python-side defaults of the columns not given are evaluated once per
-    call (one creation time for the rows of a message).
+    Here the statement is compiled once per column set and dialect, only the values of columns
+    whose type converts them (JSON, dates on SQLite) go through the type's bind processor (the
+    conversion SQLAlchemy applies), and the driver gets plain tuples (or dictionaries, for a
+    driver with named parameters). Python-side defaults of the columns not given are evaluated
+    once per call (one creation time for the rows of a message).
     """
-    given = tuple(rows[0])
-    defaults: dict[str, Any] = {}
-    for column in table.columns:
-        if column.key not in rows[0] and isinstance(column.default, ColumnDefault):
-            default = column.default
-            defaults[column.key] = default.arg(None) if default.is_callable else default.arg
     dialect = connection.dialect
-    key = (table, given + tuple(defaults), dialect)
+    key = (table, names, dialect)
     cached = _COMPILED.get(key)
     if cached is None:
-        names = [*given, *defaults]
-        compiled = insert(table).compile(dialect=dialect, column_keys=names)
-        processors: dict[str, Callable[[Any], Any] | None] = {
-            name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-        }
-        positions = list(compiled.positiontup or []) if compiled.positional else None
-        cached = _COMPILED[key] = (compiled.string, positions, processors)
-    sql, positions, processors = cached
-    fixed = dict(defaults)
-    for name, processor in processors.items():
-        if processor is not None and name in fixed:
-            fixed[name] = processor(fixed[name])
-    values = [{**row, **fixed} for row in rows]
-    for name in given:
-        processor = processors[name]
-        if processor is not None:
-            for row in values:
-                row[name] = processor(row[name])
-    if positions is None:
-        connection.exec_driver_sql(sql, values)
+        defaults = [
+            column
+            for column in table.columns
+            if column.key not in names and isinstance(column.default, ColumnDefault)
+        ]
+        every = [*names, *(column.key for column in defaults)]
+        compiled = insert(table).compile(dialect=dialect, column_keys=every)
+        processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in every]
+        converted = [(i, f) for i, f in enumerate(processors[: len(names)]) if f is not None]
+        if compiled.positional:
+            order: tuple[int, ...] | None = tuple(
+                every.index(n) for n in compiled.positiontup or []
+            )
+            if order == tuple(range(len(every))):
+                order = None
+        else:
+            order = None
+        cached = _COMPILED[key] = _Compiled(
+            compiled.string,
+            compiled.positional,
+            tuple(every),
+            order,
+            converted,
+            [(column, processors[len(names) + i]) for i, column in enumerate(defaults)],
+        )
+    fixed: list[Any] = []
+    for column, processor in cached.defaults:
+        default = cast(ColumnDefault, column.default)
+        value = default.arg(None) if default.is_callable else default.arg
+        fixed.append(processor(value) if processor is not None else value)
+    values: list[tuple[Any, ...]]
+    if cached.converted:
+        values = []
+        for row in rows:
+            listed = list(row)
+            for index, processor in cached.converted:
+                listed[index] = processor(listed[index])
+            listed.extend(fixed)
+            values.append(tuple(listed))
+    elif fixed:
+        extra = tuple(fixed)
+        values = [(*row, *extra) for row in rows]
     else:
-        connection.exec_driver_sql(sql, [tuple([row[n] for n in positions]) for row in values])
+        values = list(rows)
+    if not cached.positional:
+        keys = cached.names
+        connection.exec_driver_sql(cached.sql, [dict(zip(keys, v, strict=True)) for v in values])
+    elif cached.order is None:
+        connection.exec_driver_sql(cached.sql, values)
+    else:
+        pick = operator.itemgetter(*cached.order)
+        connection.exec_driver_sql(cached.sql, [pick(v) for v in values])
 
 
-_COMPILED: dict[
-    tuple[Table, tuple[str, ...], Any],
-    tuple[str, list[str] | None, dict[str, Callable[[Any], Any] | None]],
-] = {}
+class _Compiled(NamedTuple):
+    sql: str
+    positional: bool
+    names: tuple[str, ...]
+    order: tuple[int, ...] | None
+    converted: Sequence[tuple[int, Callable[[Any], Any]]]
+    defaults: Sequence[tuple[Any, Callable[[Any], Any] | None]]
+
+
+_COMPILED: dict[tuple[Table, tuple[str, ...], Any], _Compiled] = {}
+
+
+_DOCUMENT_IDS_SQL = "SELECT id, issuing_state, document_type, number FROM travel_documents WHERE "
+
+
+def _documents_query(branches: Sequence[tuple[str, str, list[str]]]) -> Any:
+    condition = or_(
+        *(
+            and_(
+                TravelDocument.issuing_state == state,
+                TravelDocument.document_type == kind,
+                TravelDocument.number.in_(chunk),
+            )
+            for state, kind, chunk in branches
+        )
+    )
+    return select(
+        TravelDocument.id,
+        TravelDocument.issuing_state,
+        TravelDocument.document_type,
+        TravelDocument.number,
+    ).where(condition)
+
+
+_IDENTITY_IDS_SQL = (
+    "SELECT id, source_key FROM identity_records WHERE source_type = {0} AND source_key IN ({1})"
+)
+
+
+def _in_list_sql(connection: Connection, template: str, count: int) -> str | None:
+    """``template`` with its parameters (``{0}`` one, ``{1}`` an ``IN`` list of ``count``) as the
+    driver writes them, for a look-up run often with a list of values (SQLAlchemy renders such a
+    list value by value on every call); None for a driver with named parameters only."""
+    style = connection.dialect.paramstyle
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+    if mark is None:
+        return None
+    return template.format(mark, ", ".join([mark] * count))
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
@@ -984,31 +1168,32 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC)
 
 
-def _identity_row(
+def _identity_values(
     name: TravellerName,
     birth_date: str | None,
     sex: str | None,
     nationality: str | None,
     document: ParsedDocument | None,
-) -> dict[str, Any]:
-    """The identity record of a traveller or a crossing person, as identity resolution reads it."""
+) -> tuple[Any, ...]:
+    """The identity record of a traveller or a crossing person, as identity resolution reads it
+    (values in the order of :data:`IDENTITY_VALUES`)."""
     surname, given = name.normalised_surname or None, name.normalised_given_names or None
-    return {
-        "surname": surname,
-        "given_names": given,
-        "full_name": " ".join(p for p in (given, surname) if p) or None,
-        "birth_date": birth_date,
-        "sex": sex,
-        "nationality": nationality,
-        "document_number": document.number if document else None,
-        "document_country": document.issuing_state if document else None,
-        "phone": None,
-        "email": None,
-    }
+    return (
+        surname,
+        given,
+        " ".join(p for p in (given, surname) if p) or None,
+        birth_date,
+        sex,
+        nationality,
+        document.number if document else None,
+        document.issuing_state if document else None,
+        None,
+        None,
+    )
 
 
 def _note_document(
-    documents: dict[tuple[str, str, str], dict[str, Any]],
+    documents: dict[tuple[str, str, str], tuple[dt.date | None, str]],
     document: ParsedDocument | None,
     holder: str,
 ) -> None:
@@ -1016,7 +1201,7 @@ def _note_document(
     holder."""
     if document and document.issuing_state:
         natural = (document.issuing_state, (document.doc_type or "P")[:1], document.number.upper())
-        documents.setdefault(natural, {"expiry_date": document.expiry, "holder": holder})
+        documents.setdefault(natural, (document.expiry, holder))
 
 
 def _sex(value: str | None) -> str | None:

@@ -235,30 +235,34 @@ WITH leg_summary AS (
   SELECT booking_id, SUM(CASE WHEN infant THEN 0 ELSE 1 END) AS n
   FROM pnr_travellers GROUP BY booking_id
 ), contact_pairs AS (
-  SELECT DISTINCT c1.booking_id, c2.booking_id AS other
+  -- each pair of bookings sharing a phone or e-mail once, the lower id first
+  SELECT DISTINCT c1.booking_id AS low, c2.booking_id AS high
   FROM pnr_contacts c1 JOIN pnr_contacts c2
-    ON c1.kind = c2.kind AND c1.value = c2.value AND c1.booking_id <> c2.booking_id
+    ON c1.kind = c2.kind AND c1.value = c2.value AND c1.booking_id < c2.booking_id
   WHERE c1.kind IN ('phone', 'email')
 ), card_pairs AS (
-  SELECT DISTINCT p1.booking_id, p2.booking_id AS other
+  SELECT DISTINCT p1.booking_id AS low, p2.booking_id AS high
   FROM pnr_payments p1 JOIN pnr_payments p2
-    ON p1.card_fingerprint = p2.card_fingerprint AND p1.booking_id <> p2.booking_id
-), booking_surnames AS (
-  SELECT DISTINCT booking_id, surname FROM pnr_travellers WHERE surname IS NOT NULL
+    ON p1.card_fingerprint = p2.card_fingerprint AND p1.booking_id < p2.booking_id
+), pairs AS (
+  SELECT low, high, 1 AS contact, 0 AS card FROM contact_pairs
+  UNION ALL
+  SELECT low, high, 0 AS contact, 1 AS card FROM card_pairs
 ), related AS (
-  SELECT DISTINCT pr.booking_id, pr.other
-  FROM (SELECT booking_id, other FROM contact_pairs
-        UNION SELECT booking_id, other FROM card_pairs) pr
-  JOIN booking_surnames s1 ON s1.booking_id = pr.booking_id
-  JOIN booking_surnames s2 ON s2.booking_id = pr.other AND s2.surname = s1.surname
-), shared_contact AS (
-  SELECT cp.booking_id, COUNT(*) AS n FROM contact_pairs cp
-  LEFT JOIN related r ON r.booking_id = cp.booking_id AND r.other = cp.other
-  WHERE r.booking_id IS NULL GROUP BY cp.booking_id
-), shared_card AS (
-  SELECT cp.booking_id, COUNT(*) AS n FROM card_pairs cp
-  LEFT JOIN related r ON r.booking_id = cp.booking_id AND r.other = cp.other
-  WHERE r.booking_id IS NULL GROUP BY cp.booking_id
+  -- pairs whose bookings share a surname (a family, colleagues) are not counted
+  SELECT pr.low, pr.high FROM pairs pr JOIN pnr_travellers s1 ON s1.booking_id = pr.low
+  WHERE EXISTS (SELECT 1 FROM pnr_travellers s2
+                WHERE s2.booking_id = pr.high AND s2.surname = s1.surname)
+), unrelated AS (
+  SELECT pr.low, pr.high, pr.contact, pr.card FROM pairs pr
+  WHERE NOT EXISTS (SELECT 1 FROM related r WHERE r.low = pr.low AND r.high = pr.high)
+), shared AS (
+  -- each unrelated pair counts for both of its bookings
+  SELECT booking_id, SUM(contact) AS contacts, SUM(card) AS cards FROM (
+    SELECT low AS booking_id, contact, card FROM unrelated
+    UNION ALL
+    SELECT high AS booking_id, contact, card FROM unrelated) x
+  GROUP BY booking_id
 ), flagged_booking AS (
   SELECT a.subject_id AS booking_id FROM alerts a
   WHERE a.kind IN ('risk', 'control') AND a.subject_type = 'pnr_booking'
@@ -284,8 +288,8 @@ SELECT
   b.one_way AS one_way,
   CAST(COALESCE(party.n, 0) AS BIGINT) AS group_size,
   (b.split_from IS NOT NULL OR sp.locator IS NOT NULL) AS split_pnr,
-  CAST(COALESCE(sc.n, 0) AS BIGINT) AS shared_contact_count,
-  CAST(COALESCE(sk.n, 0) AS BIGINT) AS shared_card_count,
+  CAST(COALESCE(sh.contacts, 0) AS BIGINT) AS shared_contact_count,
+  CAST(COALESCE(sh.cards, 0) AS BIGINT) AS shared_card_count,
   CAST(ag.flagged AS DOUBLE) / ag.n AS agency_flagged_share,
   CAST(ag.n AS BIGINT) AS agency_booking_count,
   CAST(COALESCE(co.n, 0) AS BIGINT) AS transit_count,
@@ -299,8 +303,7 @@ LEFT JOIN revisit rv ON rv.booking_id = b.id
 LEFT JOIN cash ca ON ca.booking_id = b.id
 LEFT JOIN non_traveller nt ON nt.booking_id = b.id
 LEFT JOIN party ON party.booking_id = b.id
-LEFT JOIN shared_contact sc ON sc.booking_id = b.id
-LEFT JOIN shared_card sk ON sk.booking_id = b.id
+LEFT JOIN shared sh ON sh.booking_id = b.id
 LEFT JOIN agency ag ON ag.agency_id = b.agency_id
 LEFT JOIN split_parents sp ON sp.carrier = b.carrier AND sp.locator = b.locator
 """
@@ -315,33 +318,33 @@ def traveller_sql(d: Dialect = DUCKDB) -> str:
     pattern = "'^([A-Z]*)([0-9]+)$'"
     return f"""
 WITH ages AS (
-  SELECT t.*, {_age("t.birth_date", "SUBSTR(bf.first_departure, 1, 10)")} AS age_years
+  SELECT t.id, t.booking_id, t.surname, t.nationality, t.sex, t.document_country,
+         t.document_number, t.identity_record_id,
+         {_age("t.birth_date", "SUBSTR(bf.first_departure, 1, 10)")} AS age_years
   FROM pnr_travellers t LEFT JOIN booking_features bf ON bf.booking_id = t.booking_id
-), adults AS (
-  SELECT booking_id, COUNT(*) AS n FROM ages WHERE age_years >= 18 GROUP BY booking_id
-), adult_names AS (
-  SELECT DISTINCT booking_id, surname FROM ages WHERE age_years >= 18 AND surname IS NOT NULL
+), kin AS (
+  -- minors with an adult of their surname in the booking
+  SELECT DISTINCT m.id FROM ages m JOIN ages a
+    ON a.booking_id = m.booking_id AND a.surname = m.surname
+  WHERE m.age_years < 18 AND a.age_years >= 18
 ), docs AS (
   SELECT id, booking_id, document_country,
          regexp_extract(document_number, {pattern}, 1) AS pre,
          regexp_extract(document_number, {pattern}, 2) AS num
   FROM pnr_travellers WHERE document_number IS NOT NULL AND document_country IS NOT NULL
-), series AS (
-  SELECT d1.id, MIN(ABS(CAST(d1.num AS BIGINT) - CAST(d2.num AS BIGINT))) AS gap
-  FROM docs d1 JOIN docs d2
-    ON d1.booking_id = d2.booking_id AND d1.id <> d2.id
-   AND d1.document_country = d2.document_country AND d1.pre = d2.pre
-   AND LENGTH(d1.num) = LENGTH(d2.num)
-  WHERE d1.num <> '' AND LENGTH(d1.num) <= 18
-  GROUP BY d1.id
 ), held AS (
   SELECT DISTINCT document_country, document_number, booking_id FROM pnr_travellers
   WHERE document_number IS NOT NULL AND document_country IS NOT NULL
 ), doc_bookings AS (
   SELECT document_country, document_number, COUNT(*) AS n FROM held
   GROUP BY document_country, document_number
-), booking_documents AS (
-  SELECT booking_id, COUNT(*) AS n FROM held GROUP BY booking_id
+), per_booking AS (
+  -- the adults and the documents of each booking, in one aggregation
+  SELECT booking_id, SUM(adult) AS adults, SUM(document) AS documents FROM (
+    SELECT booking_id, 1 AS adult, 0 AS document FROM ages WHERE age_years >= 18
+    UNION ALL
+    SELECT booking_id, 0 AS adult, 1 AS document FROM held) x
+  GROUP BY booking_id
 ), companions_multi AS (
   -- a document in one booking has the other documents of that booking as companions; only
   -- documents in several bookings need the pairs
@@ -353,19 +356,29 @@ WITH ages AS (
   JOIN held h2 ON h1.booking_id = h2.booking_id
    AND NOT (h1.document_country = h2.document_country AND h1.document_number = h2.document_number)
   GROUP BY h1.document_country, h1.document_number
-), api_bags AS (
-  -- API records of the traveller: linked at ingestion (API after PNR), or by the booking's
-  -- locator and the same document (API before PNR, when ingestion could not link them)
-  SELECT pnr_traveller_id, bags FROM api_travellers
-  WHERE pnr_traveller_id IS NOT NULL AND bags IS NOT NULL
-  UNION ALL
-  SELECT t.id, a.bags FROM api_travellers a
-  JOIN pnr_bookings b ON b.locator = a.pnr_locator
-  JOIN pnr_travellers t ON t.booking_id = b.id AND t.document_country = a.document_country
-   AND t.document_number = a.document_number
-  WHERE a.bags IS NOT NULL
-), bags AS (
-  SELECT pnr_traveller_id, MAX(bags) AS most FROM api_bags GROUP BY pnr_traveller_id
+), per_traveller AS (
+  -- in one aggregation: the smallest gap to another document of the series in the booking,
+  -- and the most bags of the traveller's API records: linked at ingestion (API after PNR), or
+  -- by the booking's locator and the same document (API before PNR, when ingestion could not
+  -- link them)
+  SELECT id, MIN(gap) AS gap, MAX(bags) AS most FROM (
+    SELECT d1.id, ABS(CAST(d1.num AS BIGINT) - CAST(d2.num AS BIGINT)) AS gap,
+           CAST(NULL AS BIGINT) AS bags
+    FROM docs d1 JOIN docs d2
+      ON d1.booking_id = d2.booking_id AND d1.id <> d2.id
+     AND d1.document_country = d2.document_country AND d1.pre = d2.pre
+     AND LENGTH(d1.num) = LENGTH(d2.num)
+    WHERE d1.num <> '' AND LENGTH(d1.num) <= 18
+    UNION ALL
+    SELECT pnr_traveller_id, CAST(NULL AS BIGINT), CAST(bags AS BIGINT) FROM api_travellers
+    WHERE pnr_traveller_id IS NOT NULL AND bags IS NOT NULL
+    UNION ALL
+    SELECT t.id, CAST(NULL AS BIGINT), CAST(a.bags AS BIGINT) FROM api_travellers a
+    JOIN pnr_bookings b ON b.locator = a.pnr_locator
+    JOIN pnr_travellers t ON t.booking_id = b.id AND t.document_country = a.document_country
+     AND t.document_number = a.document_number
+    WHERE a.bags IS NOT NULL) x
+  GROUP BY id
 ), watch AS (
   SELECT DISTINCT subject_id FROM screening_hits
   WHERE subject_type = 'identity_record' AND status <> 'dismissed'
@@ -381,29 +394,27 @@ SELECT
   t.nationality AS nationality,
   t.sex AS sex,
   CASE WHEN t.age_years IS NULL THEN NULL WHEN t.age_years >= 18 THEN FALSE
-       ELSE COALESCE(ad.n, 0) > 0 AND an.booking_id IS NULL
+       ELSE COALESCE(pb.adults, 0) > 0 AND k.id IS NULL
   END AS minor_with_unrelated_adults,
-  se.gap AS document_series_gap,
+  pt.gap AS document_series_gap,
   al.alerted_id IS NOT NULL AS document_alert,
   w.subject_id IS NOT NULL AS watchlist_hit,
-  bg.most = 0 AS minimal_luggage,
+  pt.most = 0 AS minimal_luggage,
   CAST(db.n AS BIGINT) AS bookings_with_same_document,
   CASE WHEN db.n IS NULL THEN NULL
-       WHEN db.n = 1 THEN CAST(bd.n - 1 AS BIGINT)
+       WHEN db.n = 1 THEN CAST(pb.documents - 1 AS BIGINT)
        ELSE CAST(COALESCE(cp.n, 0) AS BIGINT) END AS companions_across_bookings,
   m.id IS NOT NULL AS recorded_smuggled_migrant
 FROM ages t
-LEFT JOIN adults ad ON ad.booking_id = t.booking_id
-LEFT JOIN adult_names an ON an.booking_id = t.booking_id AND an.surname = t.surname
+LEFT JOIN per_booking pb ON pb.booking_id = t.booking_id
+LEFT JOIN kin k ON k.id = t.id
 LEFT JOIN alerted al ON al.alerted_id = t.id
-LEFT JOIN series se ON se.id = t.id
+LEFT JOIN per_traveller pt ON pt.id = t.id
 LEFT JOIN doc_bookings db
   ON db.document_country = t.document_country AND db.document_number = t.document_number
 LEFT JOIN companions_multi cp
   ON db.n > 1 AND cp.document_country = t.document_country
   AND cp.document_number = t.document_number
-LEFT JOIN booking_documents bd ON bd.booking_id = t.booking_id
-LEFT JOIN bags bg ON bg.pnr_traveller_id = t.id
 LEFT JOIN watch w ON w.subject_id = t.identity_record_id
 LEFT JOIN migrant m ON m.id = t.identity_record_id
 """

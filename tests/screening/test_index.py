@@ -231,3 +231,24 @@ def test_the_prefix_filter_finds_exactly_the_covering_entries() -> None:
             assert index.candidates(prepare_traveller(traveller)) == expected, traveller
             found += len(expected)
         assert found > 0
+
+
+def test_the_upper_token_scores_are_never_below_the_real_scores() -> None:
+    import numpy as np
+
+    from filet.names import DEFAULT_SETTINGS, score_parts
+    from filet.screening._score import prepare_traveller
+
+    index = WatchlistIndex(_entries(), ScreeningSettings())
+    vocabulary = index._vocabulary
+    everything = np.arange(len(vocabulary.tokens), dtype=np.int32)
+    below_one = 0
+    for traveller in _travellers()[:10]:
+        name = prepare_traveller(traveller).name
+        for part in (*name.names, *(joined for _, joined in name.joins)):
+            upper = vocabulary.upper_scores(part, everything, DEFAULT_SETTINGS)
+            for token, bound in zip(vocabulary.tokens, upper.tolist(), strict=True):
+                score = score_parts(part, token, DEFAULT_SETTINGS)[0]
+                assert bound >= score, (part.text, token.text, score, bound)
+                below_one += bound < 1.0
+    assert below_one > 0  # it is tighter than 1 for some tokens

@@ -36,7 +36,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -225,13 +225,21 @@ class WatchlistIndex:
         return np.fromiter((row[token] for token in wanted), dtype=np.float64, count=len(wanted))
 
     def _bounds(
-        self, name: AnalysedName, name_ids: npt.NDArray[np.int32]
+        self,
+        name: AnalysedName,
+        name_ids: npt.NDArray[np.int32],
+        scorer: Callable[[NamePart, npt.NDArray[np.int32]], npt.NDArray[np.float64]] | None = None,
     ) -> npt.NDArray[np.float64]:
         """An upper bound of the name score of ``name`` against each listed name: a bound of
         the matched share times a bound of the evidence factor (both only grow with part
         scores, and each part's best token is at least what alignment gives it). The share's
         denominator is at least the query's weight without title-or-name words plus the least
-        penalty of each listed part that nothing can match."""
+        penalty of each listed part that nothing can match.
+
+        ``scorer`` gives each traveller part's score against tokens (default: the exact
+        :meth:`_token_scores`); the bound only grows with these scores, so an upper bound of
+        them (:meth:`_TokenVocabulary.upper_scores`) gives an upper bound of the bound."""
+        token_scores = scorer or self._token_scores
         parts = name.names
         weights = name.weights
         floor = name.total_weight - sum(
@@ -255,7 +263,7 @@ class WatchlistIndex:
         best: list[npt.NDArray[np.float64]] = []
         best_bits: list[npt.NDArray[np.float64]] = []
         for part in parts:
-            row = self._token_scores(part, tokens)
+            row = token_scores(part, tokens)
             scores[present] = row[inverse]
             informed[present] = (row * np.minimum(token_bits, part.bits))[inverse]
             unused = joined_columns & (scores < compound)
@@ -270,7 +278,7 @@ class WatchlistIndex:
             matched += weight * value
             bits += value_bits
         for index, joined in name.joins:
-            row = self._token_scores(joined, tokens)
+            row = token_scores(joined, tokens)
             pair_bits = max(parts[index].bits, parts[index + 1].bits)
             scores[present] = row[inverse]
             informed[present] = (row * np.minimum(token_bits, pair_bits))[inverse]
@@ -375,7 +383,17 @@ class WatchlistIndex:
         )
         name_ids = self._entry_name_ids[flat]
         unique_names, inverse = np.unique(name_ids, return_inverse=True)
-        bounds = self._bounds(prepared.name, unique_names)[inverse]
+        # First a looser bound from upper bounds of the token scores, computed for all tokens
+        # at once (no part pair scored one by one); the exact token scores only for the
+        # names that pass it.
+        bounds = np.zeros(len(unique_names), dtype=np.float64)
+        passing = (
+            self._bounds(prepared.name, unique_names, _UpperScores(self._vocabulary, prepared.name))
+            >= threshold - _SLACK
+        )
+        if passing.any():
+            bounds[passing] = self._bounds(prepared.name, unique_names[passing])
+        bounds = bounds[inverse]
         per_entry = np.zeros(len(chosen), dtype=np.float64)
         np.maximum.at(per_entry, owner, bounds)
         keep = per_entry >= threshold - _SLACK
@@ -485,6 +503,25 @@ def _screen_chunk(
     return list(_FORKED_INDEX.screen_many(travellers, limit))
 
 
+class _UpperScores:
+    """Upper bounds of one traveller's part scores against a set of tokens, computed for all
+    its parts and joined pairs at the first call (every call of one :meth:`_bounds` passes
+    the same tokens)."""
+
+    def __init__(self, vocabulary: _TokenVocabulary, name: AnalysedName) -> None:
+        self.vocabulary = vocabulary
+        self.parts = [*name.names, *(joined for _, joined in name.joins)]
+        self.rows: dict[int, npt.NDArray[np.float64]] = {}
+        self.tokens: npt.NDArray[np.int32] | None = None
+
+    def __call__(self, part: NamePart, tokens: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        if self.tokens is not tokens:
+            table = self.vocabulary.upper_table(self.parts, tokens, DEFAULT_SETTINGS)
+            self.rows = {id(p): row for p, row in zip(self.parts, table, strict=True)}
+            self.tokens = tokens
+        return self.rows[id(part)]
+
+
 class _TokenVocabulary:
     """The listed name tokens, with what tells cheaply which of them a part may match at all.
 
@@ -522,6 +559,7 @@ class _TokenVocabulary:
         self._strings = (_Strings(forms, form_counts), _Strings(keys, key_counts))
         self._initials = {number for number, token in enumerate(tokens) if token.is_initial}
         self._related: dict[tuple[str, str], set[int]] = {}
+        self._related_arrays: dict[tuple[str, str], npt.NDArray[np.int64]] = {}
 
     def _related_to(self, part: NamePart) -> set[int]:
         """Tokens sharing a reading, group, hypocoristic group or key with ``part`` (or whose
@@ -540,6 +578,82 @@ class _TokenVocabulary:
             ):
                 found.update(self._features.get(feature, ()))
             self._related[key] = found
+        return found
+
+    def upper_scores(
+        self, part: NamePart, tokens: npt.NDArray[np.int32], settings: NameMatchSettings
+    ) -> npt.NDArray[np.float64]:
+        """For each token, an upper bound of ``score_parts(part, token)`` (see
+        :meth:`upper_table`)."""
+        row: npt.NDArray[np.float64] = self.upper_table([part], tokens, settings)[0]
+        return row
+
+    def upper_table(
+        self,
+        parts: list[NamePart],
+        tokens: npt.NDArray[np.int32],
+        settings: NameMatchSettings,
+    ) -> npt.NDArray[np.float64]:
+        """For each part and token, an upper bound of ``score_parts(part, token)``: 1 for a
+        token sharing a reading, group, hypocoristic group or key (or an initial); otherwise
+        what the rules left can give, from the string similarities computed for all parts
+        and tokens at once (one RapidFuzz ``cdist`` per scorer): the readings' similarity or
+        the known-apart cap when it reaches ``fuzzy_threshold``, the skeleton similarity
+        times ``skeleton_score`` when it reaches ``skeleton_fuzzy_threshold``, else 0."""
+        chosen = np.asarray(tokens, dtype=np.int64)
+        upper = np.zeros((len(parts), len(chosen)), dtype=np.float64)
+        wanted = [number for number, part in enumerate(parts) if not part.is_initial]
+        for number, part in enumerate(parts):
+            if part.is_initial:
+                upper[number] = 1.0
+            else:
+                upper[number] = np.isin(chosen, self._related_array(part))
+        forms, keys = self._strings
+        for strings, queries, scorers, threshold in (
+            (
+                forms,
+                [sorted(parts[n].forms | {parts[n].form}) for n in wanted],
+                (JaroWinkler.normalized_similarity, Levenshtein.normalized_similarity),
+                settings.fuzzy_threshold,
+            ),
+            (
+                keys,
+                [sorted(parts[n].keys) for n in wanted],
+                (JaroWinkler.normalized_similarity,),
+                settings.skeleton_fuzzy_threshold,
+            ),
+        ):
+            choices, lengths = strings.of_counted(chosen)
+            query = [text for texts in queries for text in texts]
+            if not query or not choices:
+                continue
+            cutoff = max(0.0, len(scorers) * (threshold - _SIMILARITY_SLACK) - len(scorers) + 1)
+            similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
+            for scorer in scorers:
+                similarity += cdist(
+                    query, choices, scorer=scorer, dtype=np.float64, score_cutoff=cutoff
+                )
+            similarity /= len(scorers)
+            per_part = _group_max(similarity, np.asarray([len(q) for q in queries]), axis=0)
+            best = _group_max(per_part, lengths, axis=1)
+            reach = best >= threshold - _SIMILARITY_SLACK
+            if strings is forms:
+                value = np.maximum(best, settings.known_apart_cap)
+            else:
+                value = best * settings.skeleton_score
+            rows = upper[wanted]
+            upper[wanted] = np.where(reach, np.maximum(rows, value + _SIMILARITY_SLACK), rows)
+        return np.minimum(upper, 1.0)
+
+    def _related_array(self, part: NamePart) -> npt.NDArray[np.int64]:
+        key = (part.text, part.form)
+        found = self._related_arrays.get(key)
+        if found is None:
+            if len(self._related_arrays) > _ROW_CACHE_LIMIT:
+                self._related_arrays.clear()
+            found = self._related_arrays[key] = np.fromiter(
+                sorted(self._related_to(part)), dtype=np.int64
+            )
         return found
 
     def may_match(
@@ -594,6 +708,15 @@ class _Strings:
         sizes = np.asarray(counts, dtype=np.int64)
         self.offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
 
+    def of_counted(self, owners: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.int64]]:
+        """The strings of ``owners`` and how many each has."""
+        starts = self.offsets[owners]
+        lengths = self.offsets[owners + 1] - starts
+        firsts = np.cumsum(lengths) - lengths
+        flat = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
+        chosen: list[str] = self.strings[flat].tolist()
+        return chosen, lengths
+
     def of(self, owners: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.int64]]:
         """The strings of ``owners`` and, for each, its position in ``owners``."""
         starts = self.offsets[owners]
@@ -602,3 +725,22 @@ class _Strings:
         flat = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
         chosen: list[str] = self.strings[flat].tolist()
         return chosen, np.repeat(np.arange(len(owners)), lengths)
+
+
+def _group_max(
+    matrix: npt.NDArray[np.float64], lengths: npt.NDArray[np.int64], axis: int
+) -> npt.NDArray[np.float64]:
+    """The maximum of each run of ``lengths`` consecutive rows (axis 0) or columns (axis 1);
+    0 for an empty run."""
+    shape = list(matrix.shape)
+    shape[axis] = len(lengths)
+    out = np.zeros(shape, dtype=np.float64)
+    filled = lengths > 0
+    if filled.any():
+        starts = (np.cumsum(lengths) - lengths)[filled]
+        reduced = np.maximum.reduceat(matrix, starts, axis=axis)
+        if axis == 0:
+            out[filled] = reduced
+        else:
+            out[:, filled] = reduced
+    return out

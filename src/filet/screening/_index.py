@@ -366,6 +366,36 @@ class WatchlistIndex:
             found.update(pool[covered >= needed].tolist())
         return sorted(found)
 
+    def _live_token_scores(
+        self, part: NamePart, tokens: npt.NDArray[np.int32], upper: _UpperScores
+    ) -> npt.NDArray[np.float64]:
+        """As :meth:`_token_scores`, for tokens among those ``upper`` was computed for: a
+        token whose upper bound is 0 scores 0 (the bound is 0 exactly when
+        :meth:`_TokenVocabulary.may_match` would not let it through), the others are scored
+        (cached across travellers)."""
+        assert upper.tokens is not None
+        bound = upper.rows[id(part)][np.searchsorted(upper.tokens, tokens)]
+        out = np.zeros(len(tokens), dtype=np.float64)
+        live = np.flatnonzero(bound > 0)
+        if not len(live):
+            return out
+        key = (part.text, part.form)
+        row = self._rows.get(key)
+        if row is None:
+            if len(self._rows) > _ROW_CACHE_LIMIT:
+                self._rows.clear()
+            row = self._rows[key] = {}
+        wanted: list[int] = tokens[live].tolist()
+        settings = DEFAULT_SETTINGS  # the name settings score_pair compares with
+        vocabulary = self._vocabulary
+        for token in wanted:
+            if token not in row:
+                row[token] = score_parts(part, vocabulary.tokens[token], settings)[0]
+        out[live] = np.fromiter(
+            (row[token] for token in wanted), dtype=np.float64, count=len(wanted)
+        )
+        return out
+
     def _worth_scoring(self, prepared: PreparedTraveller, threshold: float) -> list[int]:
         """Candidates whose name-score bound reaches ``threshold`` (or that share the
         traveller's document number)."""
@@ -387,12 +417,14 @@ class WatchlistIndex:
         # at once (no part pair scored one by one); the exact token scores only for the
         # names that pass it.
         bounds = np.zeros(len(unique_names), dtype=np.float64)
-        passing = (
-            self._bounds(prepared.name, unique_names, _UpperScores(self._vocabulary, prepared.name))
-            >= threshold - _SLACK
-        )
+        upper = _UpperScores(self._vocabulary, prepared.name)
+        passing = self._bounds(prepared.name, unique_names, upper) >= threshold - _SLACK
         if passing.any():
-            bounds[passing] = self._bounds(prepared.name, unique_names[passing])
+            bounds[passing] = self._bounds(
+                prepared.name,
+                unique_names[passing],
+                lambda part, tokens: self._live_token_scores(part, tokens, upper),
+            )
         bounds = bounds[inverse]
         per_entry = np.zeros(len(chosen), dtype=np.float64)
         np.maximum.at(per_entry, owner, bounds)

@@ -170,6 +170,10 @@ class WatchlistIndex:
         width = shape[1]
         settings = DEFAULT_SETTINGS
         least = min(settings.unmatched_candidate_penalty, settings.conflict_penalty)
+        self._least_penalty = least
+        self._min_weight = np.asarray(
+            [min(name.weights, default=0.0) for name in self._names], dtype=np.float64
+        )
         self._leftover_penalty = np.zeros(shape, dtype=np.float64)
         self._joined_before = np.full(shape, width, dtype=np.int32)
         self._joined_after = np.full(shape, width, dtype=np.int32)
@@ -272,11 +276,8 @@ class WatchlistIndex:
             partnered[:, :-1] |= scores > 0
             best.append(scores.max(axis=1))
             best_bits.append(informed.max(axis=1))
-        matched = np.zeros(len(name_ids), dtype=np.float64)
-        bits = np.zeros(len(name_ids), dtype=np.float64)
-        for weight, value, value_bits in zip(weights, best, best_bits, strict=True):
-            matched += weight * value
-            bits += value_bits
+        join_best: dict[int, npt.NDArray[np.float64]] = {}
+        join_bits: dict[int, npt.NDArray[np.float64]] = {}
         for index, joined in name.joins:
             row = token_scores(joined, tokens)
             pair_bits = max(parts[index].bits, parts[index + 1].bits)
@@ -286,10 +287,24 @@ class WatchlistIndex:
             scores[unused] = 0.0
             informed[unused] = 0.0
             partnered[:, :-1] |= scores > 0
-            pair = (weights[index] + weights[index + 1]) * scores.max(axis=1)
-            separate = weights[index] * best[index] + weights[index + 1] * best[index + 1]
-            matched += np.maximum(pair - separate, 0.0)
-            bits += np.maximum(informed.max(axis=1) - best_bits[index] - best_bits[index + 1], 0.0)
+            join_best[index] = scores.max(axis=1)
+            join_bits[index] = informed.max(axis=1)
+        # The alignment uses each query part once, alone or in one joined pair: the best
+        # tiling of the parts into singles and adjacent pairs (a short dynamic programme,
+        # for all names at once) bounds the matched weight, and likewise the information.
+        matched_before = np.zeros(len(name_ids), dtype=np.float64)  # tiling of parts < k - 1
+        bits_before = np.zeros(len(name_ids), dtype=np.float64)
+        matched = weights[0] * best[0]  # tiling of parts < k, from k = 1
+        bits = best_bits[0]
+        for k in range(2, len(parts) + 1):
+            single = matched + weights[k - 1] * best[k - 1]
+            single_bits = bits + best_bits[k - 1]
+            if k - 2 in join_best:
+                pair = (weights[k - 2] + weights[k - 1]) * join_best[k - 2]
+                single = np.maximum(single, matched_before + pair)
+                single_bits = np.maximum(single_bits, bits_before + join_bits[k - 2])
+            matched_before, bits_before = matched, bits
+            matched, bits = single, single_bits
         settings = DEFAULT_SETTINGS
         evidence = 1.0 - (1.0 - settings.evidence_floor) * np.exp(
             -bits / settings.evidence_scale_bits
@@ -302,7 +317,29 @@ class WatchlistIndex:
             | partnered[picks, self._joined_before[name_ids]]
             | partnered[picks, self._joined_after[name_ids]]
         )
-        leftover = (self._leftover_penalty[name_ids] * ~may_match).sum(axis=1)
+        left = self._leftover_penalty[name_ids] * ~may_match
+        leftover = left.sum(axis=1)
+        # A query part (not a title-or-name word) that nothing in the listed name can match,
+        # alone or joined to a neighbour, is left over too: while such parts remain, the
+        # listed parts left over pay the conflict penalty instead of the least one, so at
+        # least min(query parts left, listed parts left) of them pay the difference, each on
+        # at least the listed name's smallest weight.
+        alone = np.zeros(len(name_ids), dtype=np.int64)
+        for index, part in enumerate(parts):
+            if part.optional:
+                continue
+            unmatched = best[index] <= 0
+            for pair_index in (index - 1, index):
+                if pair_index in join_best:
+                    unmatched &= join_best[pair_index] <= 0
+            alone += unmatched
+        if settings.conflict_penalty > self._least_penalty and alone.any():
+            paying = np.minimum(alone, (left > 0).sum(axis=1))
+            leftover += (
+                paying
+                * self._min_weight[name_ids]
+                * (settings.conflict_penalty - self._least_penalty)
+            )
         bound: npt.NDArray[np.float64] = matched / (floor + leftover) * evidence
         return bound
 

@@ -3,19 +3,19 @@ recall of planted matches) and online (one traveller: p50/p99 latency), with pai
 throughput beside nomenklatura's logic-v2 on the same pairs in the same run.
 
 Entries and travellers are drawn (seeded) from the synthetic world's name lists in every script;
-a share of travellers are planted variants of listed persons (another romanisation or script, a
-1 January or year-only birth date, name order swapped).
+by default (``--world distinct``) most family names are made up from halves of two names of the
+culture, as on a real list where family names are far more varied than given names
+(``--world pool``: every part from the short lists, so a million entries repeat each name dozens
+of times). A share of travellers are planted variants of listed persons (another romanisation or
+script, a 1 January or year-only birth date, name order swapped).
 
-    .venv/bin/python benchmarks/bench_screening.py [--travellers 2000 --entries 20000]
+    .venv/bin/python benchmarks/bench_screening.py [--travellers 2000 --entries 20000 --world distinct]
 
 Targets (issue 6): 100,000 travellers x 1,000,000 entries in under 5 minutes; online p99 < 20 ms.
 The batch runs in ``--workers`` forked processes (default 2, the cores of the reference machine);
 CPU seconds are printed beside wall time because the machine may be shared.
 
-Last figures (29 November 2026, 50,000 entries x 2,000 travellers, 2 processes, load 8-10):
-batch 19.5 s CPU (42.3 s before the token prefilter and tighter bounds, same 4,448 hits, recall
-108/109), online CPU p50 6.1 ms / p99 46.1 ms (before 10.7 / 118.0), peak 328 MB. Targets not
-met; the full-scale history is in docs/screening.md.
+Figures (before/after, worlds, scales, machine load) are in docs/screening.md.
 """
 
 from __future__ import annotations

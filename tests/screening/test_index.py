@@ -252,3 +252,38 @@ def test_the_upper_token_scores_are_never_below_the_real_scores() -> None:
                 assert bound >= score, (part.text, token.text, score, bound)
                 below_one += bound < 1.0
     assert below_one > 0  # it is tighter than 1 for some tokens
+
+
+def test_both_bounds_are_above_the_score_of_every_candidate_name() -> None:
+    import numpy as np
+
+    from filet.names import compare
+    from filet.screening._index import _UpperScores
+    from filet.screening._score import prepare_traveller
+
+    rng = random.Random(3)
+    words = [*GIVEN, *FAMILY, "Chun", "Yan", "Wang", "Juan", "Jun", "Mohammad", "Reza", "Mac"]
+    words += ["Donald", "Abdool", "Choudhury", "秀英", "王", "军", "Al", "Sheikh", "Jim"]
+    entries = [
+        ListedPerson("l", f"E{i}", " ".join(rng.choice(words) for _ in range(rng.randint(2, 4))))
+        for i in range(400)
+    ]
+    index = WatchlistIndex(entries, ScreeningSettings())
+    checked = 0
+    for number in range(80):
+        traveller = Traveller(
+            f"T{number}", full_name=" ".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
+        )
+        prepared = prepare_traveller(traveller)
+        # One name per entry (no aliases): an entry's position is its name's row.
+        names = np.unique(index._entry_name_ids[np.asarray(index.candidates(prepared), dtype=int)])
+        if not len(names):
+            continue
+        exact = index._bounds(prepared.name, names)
+        upper = index._bounds(prepared.name, names, _UpperScores(index._vocabulary, prepared.name))
+        for name_id, bound, looser in zip(names.tolist(), exact, upper, strict=True):
+            score = compare(prepared.name, index._names[name_id]).score
+            assert bound >= score - 1e-9, (traveller.full_name, index._names[name_id].text)
+            assert looser >= bound - 1e-9, (traveller.full_name, index._names[name_id].text)
+            checked += 1
+    assert checked > 500

@@ -1,6 +1,8 @@
 """Ingestion: parsed passenger messages and crossing files into the operational store.
 
-One message is one transaction: it is stored whole or not at all. Idempotent on three levels: a
+A message is stored whole or not at all: in the caller's transaction (``POST /api/v1/messages``)
+or in its own savepoint of a transaction of several files (``filet ingest``, see
+:mod:`filet.passenger._batch`). Idempotent on three levels: a
 byte-identical message is recognised by its SHA-256 and changes nothing; API travellers, flights,
 crossings and identity records are keyed on natural keys; a PNR whose content has not changed adds
 no version, while a changed PNR becomes a new version that supersedes the earlier one and keeps it
@@ -8,10 +10,11 @@ in ``pnr_versions``. Every person appearance becomes an ``identity_records`` row
 
 API lists are the bulk of the volume, so a manifest's travellers, and a crossing file's records,
 are stored in a few statements (one indexed look-up per table for what is stored already, then
-one driver ``executemany`` per table, see :func:`_insert_rows`) rather than row by row through
+one driver ``executemany`` per table, see :func:`_insert_tuples`) rather than row by row through
 the ORM; ``tests/passenger/ingest_corpus.py`` checks that this leaves the same rows as the
 row-by-row version did. PNR bookings still go through the ORM. :func:`parse_ahead` parses the
-next files in a worker process while one is stored.
+next files in a worker process while others are stored, and turns API manifests into the rows
+to store there (:func:`prepare_manifest`).
 """
 
 from __future__ import annotations

@@ -94,14 +94,15 @@ class Dialect:
 
     def hours_between(self, start: str, end: str) -> str:
         if self.name == "spark":
-            return f"((unix_timestamp({end}) - unix_timestamp({start})) / 3600.0)"
+            # a double, as DuckDB's (Spark would divide as decimals)
+            return f"(CAST(unix_timestamp({end}) - unix_timestamp({start}) AS DOUBLE) / 3600.0)"
         return f"(date_diff('second', {start}, {end}) / 3600.0)"
 
     def timestamp(self, text: str) -> str:
         return f"CAST({text} AS TIMESTAMP)"
 
     def day_text(self, timestamp: str) -> str:
-        return f"SUBSTR(CAST({timestamp} AS VARCHAR), 1, 10)"
+        return f"SUBSTR(CAST({timestamp} AS STRING), 1, 10)"
 
 
 DUCKDB = Dialect("duckdb")
@@ -426,8 +427,8 @@ def crossing_sql(d: Dialect = DUCKDB) -> str:
 WITH alerted_documents AS ({_alerted("travel_documents", "id", "issuing_state", "number")}
 ), cx AS (
   SELECT c.*, c.at AS crossed_at, ir.birth_date, ir.sex, ir.nationality, ir.person_id,
-         COALESCE('p' || CAST(ir.person_id AS VARCHAR), 'r' || CAST(c.identity_record_id AS VARCHAR),
-                  'd' || CAST(c.document_id AS VARCHAR)) AS subject,
+         COALESCE('p' || CAST(ir.person_id AS STRING), 'r' || CAST(c.identity_record_id AS STRING),
+                  'd' || CAST(c.document_id AS STRING)) AS subject,
          CASE WHEN td.id IS NULL THEN FALSE
               ELSE td.id IN (SELECT alerted_id FROM alerted_documents) END AS doc_alert
   FROM border_crossings c

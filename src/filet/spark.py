@@ -64,7 +64,7 @@ def spark_session() -> Any:
 def register_arrow(name: str, table: pa.Table) -> Any:
     """Make an Arrow table a temporary view ``name`` in the Spark session; returns the frame."""
     spark = spark_session()
-    frame = spark.createDataFrame(table.to_pandas(types_mapper=None), schema=_schema(table.schema))
+    frame = spark.createDataFrame(table, schema=_schema(table.schema))
     frame.createOrReplaceTempView(name)
     return frame
 

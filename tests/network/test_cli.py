@@ -90,6 +90,8 @@ def test_store_commands_and_exports_round_trip(
     items.write_text("".join(json.dumps(i) + "\n" for i in INTELLIGENCE), encoding="utf-8")
     imported = _run(monkeypatch, capsys, tmp_path, "intelligence", "import", str(items), "--json")
     assert json.loads(imported.out) == {"added": 4}
+    unknown = _run(monkeypatch, capsys, tmp_path, "network", "build", "--engine", "hive")
+    assert unknown.code != 0 and "unknown engine 'hive'" in unknown.err + unknown.out
     built = _run(monkeypatch, capsys, tmp_path, "network", "build", "--json")
     assert built.code == 0, built.err
     summary = json.loads(built.out)

@@ -17,15 +17,20 @@ intelligence_app = typer.Typer(help="Graded intelligence items.")
 
 
 @network_app.command("build")
-def build(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Build the network from the store (idempotent)."""
+def build(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    engine: str = typer.Option(
+        "duckdb", "--engine", help="Analytics engine: duckdb (embedded) or spark (PySpark)."
+    ),
+) -> None:
+    """Build the network from the store (idempotent); the same SQL runs on DuckDB or Spark."""
     from filet.cli.system import _current_sessions
     from filet.network import build_network
     from filet.security import SYSTEM, record
     from filet.store import transaction
 
     with transaction(_current_sessions()) as session:
-        summary = build_network(session)
+        summary = build_network(session, engine=engine)  # type: ignore[arg-type]
         record(session, SYSTEM, "create", "network", ["network"], summary.as_dict())
     if as_json:
         print(json.dumps(summary.as_dict(), indent=2))

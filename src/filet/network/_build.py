@@ -7,16 +7,18 @@ an identity record without a person is its own person node (``record:<id>``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
 from sqlalchemy import String, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from filet.errors import InputError, Place
 from filet.settings import duckdb_config
 from filet.store.schema import (
     Agency,
@@ -61,7 +63,8 @@ def _arrow(session: Session, columns: list[Any], name_map: list[str]) -> pa.Tabl
     return pa.table(data) if rows else pa.table({n: pa.array([], pa.string()) for n in name_map})
 
 
-def _load(session: Session, con: duckdb.DuckDBPyConnection) -> None:
+def _tables(session: Session) -> dict[str, pa.Table]:
+    """The store tables the build reads, as Arrow (intelligence items flattened into edge rows)."""
     tables: dict[str, tuple[list[Any], list[str]]] = {
         "persons": ([Person.id, Person.label, Person.category], ["id", "label", "category"]),
         "records": (
@@ -203,14 +206,14 @@ def _load(session: Session, con: duckdb.DuckDBPyConnection) -> None:
             ["id", "reference", "kind", "seen_at", "reliability", "credibility", "attributes"],
         ),
     }
+    loaded: dict[str, pa.Table] = {}
     for name, (columns, names) in tables.items():
         table = _arrow(session, columns, names)
         if name == "intel":
-            con.register("src_described", _described(table))
-            con.execute("CREATE OR REPLACE TABLE described AS SELECT * FROM src_described")
+            loaded["described"] = _described(table)
             table = _intel_rows(table)
-        con.register(f"src_{name}", table)
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM src_{name}")
+        loaded[name] = table
+    return loaded
 
 
 def _intel_rows(table: pa.Table) -> pa.Table:
@@ -541,48 +544,162 @@ _FACTS_SQL: dict[str, str] = {
 }
 
 
-def compute_network(session: Session) -> tuple[pa.Table, pa.Table]:
-    """Nodes (kind, key, label) and edges (kind, s_kind, s_key, t_kind, t_key, first_seen,
-    last_seen, count, weight, provenance) from the store, as Arrow tables."""
-    con = duckdb.connect(config=duckdb_config())
-    _load(session, con)
+class _DuckDB:
+    """The default analytics engine: an in-memory DuckDB database for one build."""
+
+    def __init__(self) -> None:
+        self.con = duckdb.connect(config=duckdb_config())
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self.con.register(f"src_{name}", table)
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM src_{name}")
+
+    def create(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class _Spark:
+    """The same statements on Spark: each is transpiled from DuckDB's spelling by sqlglot and
+    its result kept as a cached temporary view (the tables of one build)."""
+
+    def __init__(self) -> None:
+        from filet.spark import spark_session
+
+        self.spark = spark_session()
+        self.views: list[Any] = []
+
+    def register(self, name: str, table: pa.Table) -> None:
+        from filet.spark import register_arrow
+
+        register_arrow(f"network_{name}", table)
+
+    def create(self, name: str, sql: str) -> None:
+        frame = self.spark.sql(self._spark_sql(sql)).cache()
+        frame.createOrReplaceTempView(f"network_{name}")
+        self.views.append(frame)
+
+    def arrow(self, sql: str) -> pa.Table:
+        table: pa.Table = self.spark.sql(self._spark_sql(sql)).toArrow()
+        return table
+
+    def close(self) -> None:
+        # Dependants first: uncaching a table Spark still sees used re-plans what depends on it.
+        for frame in reversed(self.views):
+            frame.unpersist()
+
+    @staticmethod
+    def _spark_sql(sql: str) -> str:
+        import sqlglot
+        from sqlglot import exp
+
+        # Tables of this build are views named network_<table> (Spark's views are per session).
+        tree = sqlglot.parse_one(sql, read="duckdb")
+        ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+        for table in tree.find_all(exp.Table):
+            if table.name in _TABLE_NAMES and table.name not in ctes:
+                table.set("this", exp.to_identifier(f"network_{table.name}"))
+                if not table.alias:
+                    table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name)))
+        return tree.sql(dialect="spark")
+
+
+_TABLE_NAMES = frozenset(
+    [
+        "persons",
+        "records",
+        "bookings",
+        "pax",
+        "contacts",
+        "payments",
+        "agencies",
+        "flights",
+        "api",
+        "crossings",
+        "documents",
+        "intel",
+        "described",
+        "raw",
+        "raw_traced",
+        "node_table",
+    ]
+)
+
+Engine = Literal["duckdb", "spark"]
+
+
+def compute_network(session: Session, engine: Engine = "duckdb") -> tuple[pa.Table, pa.Table]:
+    """Nodes (kind, key, label, category, facts) and edges (kind, s_kind, s_key, t_kind, t_key,
+    first_seen, last_seen, count, weight, provenance) from the store, as Arrow tables.
+
+    The statements are written once, in DuckDB's spelling; on ``engine="spark"`` they run on
+    the shared Spark session (:mod:`filet.spark`) after transpilation, with the same results.
+    """
+    if engine == "duckdb":
+        sql: _DuckDB | _Spark = _DuckDB()
+    elif engine == "spark":
+        sql = _Spark()
+    else:
+        raise InputError(
+            f"unknown engine {engine!r}; expected duckdb or spark", Place(field="engine")
+        )
+    try:
+        for name, table in _tables(session).items():
+            sql.register(name, table)
+        return _compute(sql)
+    finally:
+        sql.close()
+
+
+def _compute(sql: _DuckDB | _Spark) -> tuple[pa.Table, pa.Table]:
     parts = []
-    for kind, sql in _EDGE_SQL.items():
-        parts.append(f"SELECT '{kind}' AS kind, * FROM ({sql}) AS q({_COLUMNS})")
+    for kind, statement in _EDGE_SQL.items():
+        parts.append(f"SELECT '{kind}' AS kind, * FROM ({statement}) AS q({_COLUMNS})")
     parts.append(
         """SELECT edge AS kind, s_kind, s_key,
                CASE WHEN s_kind = 'person' THEN substr(s_key, 7) END, t_kind, t_key,
                CASE WHEN t_kind = 'person' THEN substr(t_key, 7) END, seen_at, weight,
                'intelligence:' || reference || ' ' || grade FROM intel"""
     )
-    con.execute("CREATE TABLE raw AS " + " UNION ALL ".join(parts))
+    sql.create("raw_traced", " UNION ALL ".join(parts))
     # A person named in a payment or intelligence item whose full name (two words or more, in
     # any order) is the name of exactly one travelling person: a hypothesis of identity, kept
     # as a weak, explained edge for the analyst to confirm or reject.
-    con.execute(
+    sql.create(
+        "raw",
         """
-        INSERT INTO raw
         WITH named AS (
             SELECT DISTINCT key, list_sort(string_split(substr(key, 7), ' ')) AS n
-            FROM (SELECT s_key AS key FROM raw WHERE s_key LIKE 'named:%'
-                  UNION SELECT t_key FROM raw WHERE t_key LIKE 'named:%')),
+            FROM (SELECT s_key AS key FROM raw_traced WHERE s_key LIKE 'named:%'
+                  UNION SELECT t_key FROM raw_traced WHERE t_key LIKE 'named:%') AS keys),
         people AS (
             SELECT DISTINCT s_key AS key, list_sort(string_split(upper(trim(regexp_replace(
                        s_label, '\\s+', ' ', 'g'))), ' ')) AS n
-            FROM raw WHERE s_kind = 'person' AND s_key NOT LIKE 'named:%' AND s_label IS NOT NULL),
+            FROM raw_traced
+            WHERE s_kind = 'person' AND s_key NOT LIKE 'named:%' AND s_label IS NOT NULL),
         unique_people AS (SELECT n, min(key) AS key FROM people GROUP BY n HAVING count(*) = 1)
+        SELECT * FROM raw_traced
+        UNION ALL
         SELECT 'named_as', 'person', named.key, NULL, 'person', p.key, NULL, NULL, 0.5,
                'name:' || substr(named.key, 7)
-        FROM named JOIN unique_people p USING (n) WHERE len(named.n) >= 2"""
+        FROM named JOIN unique_people p ON p.n = named.n WHERE array_length(named.n) >= 2""",
     )
-    edges = con.sql(
+    edges = sql.arrow(
         """
-        SELECT kind, s_kind, s_key, t_kind, t_key, min(seen_at) AS first_seen, max(seen_at) AS last_seen,
-               count(DISTINCT prov) AS count, sum(weight) AS weight,
-               list(DISTINCT prov ORDER BY prov)[1:50] AS provenance
-        FROM raw GROUP BY ALL ORDER BY kind, s_kind, s_key, t_kind, t_key"""
-    ).to_arrow_table()
-    nodes = con.sql(
+        SELECT kind, s_kind, s_key, t_kind, t_key, min(seen_at) AS first_seen,
+               max(seen_at) AS last_seen, count(DISTINCT prov) AS count,
+               CAST(sum(weight) AS DOUBLE) AS weight,
+               array_slice(list_sort(list(DISTINCT prov)), 1, 50) AS provenance
+        FROM raw GROUP BY kind, s_kind, s_key, t_kind, t_key
+        ORDER BY kind, s_kind, s_key, t_kind, t_key"""
+    )
+    sql.create(
+        "node_table",
         """
         WITH labels AS (
             SELECT s_kind AS kind, s_key AS key, s_label AS label FROM raw
@@ -591,32 +708,32 @@ def compute_network(session: Session) -> tuple[pa.Table, pa.Table]:
                max(p.category) AS category
         FROM labels l LEFT JOIN persons p
              ON l.kind = 'person' AND l.key = 'person:' || p.id
-        GROUP BY l.kind, l.key ORDER BY l.kind, l.key"""
-    ).to_arrow_table()
-    con.register("node_table", nodes)
+        GROUP BY l.kind, l.key""",
+    )
+    # The crossing's reasons stay JSON text here (their shape is free); _attributes reads them.
     facts = (
         "SELECT 'booking' AS kind, key, to_json(struct_pack(cash, one_way, split, "
-        f"payer_not_travelling, lead_days, travellers)) AS facts FROM ({_FACTS_SQL['booking']})"
-        " UNION ALL SELECT 'crossing', key, to_json(struct_pack(decision, "
-        f"reasons := TRY_CAST(reasons AS JSON))) FROM ({_FACTS_SQL['crossing']})"
-        " UNION ALL SELECT 'person', key, to_json(struct_pack(described := list(DISTINCT role)))"
-        " FROM described WHERE role <> '' GROUP BY key"
+        f"payer_not_travelling, lead_days, travellers)) AS facts FROM ({_FACTS_SQL['booking']}) AS b"
+        " UNION ALL SELECT 'crossing', key, to_json(struct_pack(decision, reasons))"
+        f" FROM ({_FACTS_SQL['crossing']}) AS c"
+        " UNION ALL SELECT 'person', key, to_json(struct_pack(described := list_sort(list(DISTINCT"
+        " role)))) FROM described WHERE role <> '' GROUP BY key"
     )
-    nodes = con.sql(
-        f"""SELECT n.*, f.facts FROM node_table n
+    nodes = sql.arrow(
+        f"""SELECT n.kind, n.key, n.label, n.category, f.facts FROM node_table n
             LEFT JOIN ({facts}) f ON f.kind = n.kind AND f.key = n.key
             ORDER BY n.kind, n.key"""
-    ).to_arrow_table()
+    )
     return nodes, edges
 
 
-def build_network(session: Session) -> BuildSummary:
+def build_network(session: Session, engine: Engine = "duckdb") -> BuildSummary:
     """Compute the network and write it to ``network_nodes``/``network_edges``.
 
     Idempotent: nodes keep their ids across builds (natural key kind + key), edges are replaced,
     nodes no longer supported by any record are removed.
     """
-    nodes, edges = compute_network(session)
+    nodes, edges = compute_network(session, engine)
     existing = {
         (kind, key): node_id
         for node_id, kind, key in session.execute(
@@ -680,6 +797,9 @@ def build_network(session: Session) -> BuildSummary:
 
 def _attributes(node: dict[str, Any]) -> dict[str, Any]:
     attributes: dict[str, Any] = json.loads(node["facts"]) if node.get("facts") else {}
+    if isinstance(attributes.get("reasons"), str):  # a crossing's reasons, stored as JSON text
+        with contextlib.suppress(ValueError):
+            attributes["reasons"] = json.loads(attributes["reasons"])
     if node.get("category"):
         attributes["category"] = node["category"]
     return attributes

@@ -210,10 +210,11 @@ class WorldGenerator:
     def run(self) -> SynthSummary:
         # The world holds millions of long-lived small objects (future flights, bookings,
         # caches) and makes no reference cycles (tested): reference counting frees everything, so
-        # the cyclic collector only walks the heap and finds nothing. Its full collections grow
-        # with the heap; at one million travellers they were a third of the generator's time and
-        # the reason its time per simulated day grew over the year. It is off while the world is
-        # made (and in the writer processes forked here) and put back as it was afterwards.
+        # the cyclic collector only walks the heap and finds nothing. Its walks grow with the
+        # heap: at one million travellers they took a quarter to a third of the generator's time
+        # by day 30 and made its time per simulated day grow over the year (docs/synth.md). It
+        # is off while the world is made (and in the writer processes forked here) and put back
+        # as it was afterwards.
         enabled = gc.isenabled()
         gc.disable()
         try:

@@ -12,7 +12,8 @@ API lists are the bulk of the volume, so a manifest's travellers, and a crossing
 are stored in a few statements (one indexed look-up per table for what is stored already, then
 one driver ``executemany`` per table, see :func:`_insert_tuples`) rather than row by row through
 the ORM; ``tests/passenger/ingest_corpus.py`` checks that this leaves the same rows as the
-row-by-row version did. PNR bookings still go through the ORM. :func:`parse_ahead` parses the
+row-by-row version did. PNR bookings still go through the ORM (the identity records of their
+travellers in bulk, per booking). :func:`parse_ahead` parses the
 next files in a worker process while others are stored, and turns API manifests into the rows
 to store there (:func:`prepare_manifest`).
 """
@@ -444,48 +445,6 @@ class _Writer:
         self._flights[key] = found
         return found
 
-    def identity(
-        self,
-        source_type: str,
-        source_key: str,
-        *,
-        surname: str | None,
-        given_names: str | None,
-        birth_date: dt.date | None,
-        sex: str | None,
-        nationality: str | None,
-        document_number: str | None = None,
-        document_country: str | None = None,
-        phone: str | None = None,
-        email: str | None = None,
-    ) -> IdentityRecord:
-        found = self.session.execute(
-            select(IdentityRecord).where(
-                IdentityRecord.source_type == source_type, IdentityRecord.source_key == source_key
-            )
-        ).scalar_one_or_none()
-        values = {
-            "surname": surname or None,
-            "given_names": given_names or None,
-            "full_name": " ".join(p for p in (given_names, surname) if p) or None,
-            "birth_date": birth_date.isoformat() if birth_date else None,
-            "sex": sex,
-            "nationality": nationality,
-            "document_number": document_number,
-            "document_country": document_country,
-            "phone": phone,
-            "email": email,
-        }
-        if found is None:
-            found = IdentityRecord(source_type=source_type, source_key=source_key, **values)
-            self.session.add(found)
-            self.session.flush()
-            self.summary.counts["identity_records_new"] += 1
-        else:
-            for name, value in values.items():
-                setattr(found, name, value)
-        return found
-
     # --- API ------------------------------------------------------------------------------------
 
     def manifest(self, manifest: PreparedManifest) -> None:
@@ -639,8 +598,7 @@ class _Writer:
             for chunk in _chunks(numbers)
         ]
         connection = self.session.connection()
-        style = connection.dialect.paramstyle
-        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+        mark = _parameter_mark(connection)
         for start in range(0, len(branches), 50):
             part = branches[start : start + 50]
             if mark is None:
@@ -803,6 +761,11 @@ class _Writer:
             ).scalars()
         }
         seen: set[str] = set()
+        phone = _first(p.normalised or p.value for p in phones)
+        email = _first(e.normalised or e.value for e in emails)
+        # the identity records of the booking's travellers, stored together after the loop
+        identities: dict[str, tuple[Any, ...]] = {}
+        rows: list[tuple[PnrTraveller, str]] = []
         for index, traveller in enumerate(parsed.travellers, start=1):
             reference = traveller.traveller_ref or traveller.unique_ref or str(index)
             seen.add(reference)
@@ -832,21 +795,25 @@ class _Writer:
             if row.id is None:
                 self.session.add(row)
                 self.summary.counts["pnr_travellers_new"] += 1
-            self.session.flush()
-            identity = self.identity(
-                "pnr",
-                f"{booking.carrier}:{booking.locator}:{reference}",
-                surname=row.surname,
-                given_names=row.given_names,
-                birth_date=ssr.birth_date if ssr else None,
-                sex=row.sex,
-                nationality=row.nationality,
-                document_number=row.document_number,
-                document_country=row.document_country,
-                phone=_first(p.normalised or p.value for p in phones),
-                email=_first(e.normalised or e.value for e in emails),
+            source_key = f"{booking.carrier}:{booking.locator}:{reference}"
+            surname, given = row.surname or None, row.given_names or None
+            identities[source_key] = (
+                surname,
+                given,
+                " ".join(p for p in (given, surname) if p) or None,
+                row.birth_date,
+                row.sex,
+                row.nationality,
+                row.document_number,
+                row.document_country,
+                phone,
+                email,
             )
-            row.identity_record_id = identity.id
+            rows.append((row, source_key))
+        with self.session.no_autoflush:
+            identity_ids = self._bulk_identities("pnr", identities)
+        for row, source_key in rows:
+            row.identity_record_id = identity_ids[source_key]
         for reference, row in existing.items():
             if reference not in seen:
                 self.session.delete(row)
@@ -1151,11 +1118,16 @@ def _in_list_sql(connection: Connection, template: str, count: int) -> str | Non
     """``template`` with its parameters (``{0}`` one, ``{1}`` an ``IN`` list of ``count``) as the
     driver writes them, for a look-up run often with a list of values (SQLAlchemy renders such a
     list value by value on every call); None for a driver with named parameters only."""
-    style = connection.dialect.paramstyle
-    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+    mark = _parameter_mark(connection)
     if mark is None:
         return None
     return template.format(mark, ", ".join([mark] * count))
+
+
+def _parameter_mark(connection: Connection) -> str | None:
+    """How the driver marks a positional parameter (``?`` for SQLite, ``%s`` for psycopg), or
+    None for a driver with named parameters only."""
+    return {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:

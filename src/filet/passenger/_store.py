@@ -89,6 +89,32 @@ _API_TRAVELLERS = cast(Table, ApiTraveller.__table__)
 _IDENTITY_RECORDS = cast(Table, IdentityRecord.__table__)
 _TRAVEL_DOCUMENTS = cast(Table, TravelDocument.__table__)
 _BORDER_CROSSINGS = cast(Table, BorderCrossing.__table__)
+_PNR_LEGS = cast(Table, PnrLeg.__table__)
+_PNR_CONTACTS = cast(Table, PnrContact.__table__)
+_PNR_PAYMENTS = cast(Table, PnrPayment.__table__)
+_LEG_INSERT = (
+    "booking_id",
+    "seq",
+    "flight_id",
+    "carrier",
+    "number",
+    "departure_airport",
+    "arrival_airport",
+    "departure_local",
+    "arrival_local",
+    "status",
+)
+_CONTACT_INSERT = ("booking_id", "kind", "value", "as_sent")
+_PAYMENT_INSERT = (
+    "booking_id",
+    "method",
+    "card_masked",
+    "card_fingerprint",
+    "amount",
+    "payer_name",
+    "payer_phone",
+    "payer_address",
+)
 _REMARK: TypeAdapter[Any] = TypeAdapter(SsrRemark)
 
 
@@ -817,52 +843,38 @@ class _Writer:
         for reference, row in existing.items():
             if reference not in seen:
                 self.session.delete(row)
+        # the itinerary, contacts and payments with one executemany per table (the ORM flushed
+        # them one row at a time)
+        legs: list[tuple[Any, ...]] = []
         for seq, leg in enumerate(parsed.itinerary, start=1):
             flight = self.flight(leg.flight, count=False)
             first = leg.flight.legs[0] if leg.flight.legs else None
             last = leg.flight.legs[-1] if leg.flight.legs else None
-            self.session.add(
-                PnrLeg(
-                    booking_id=booking.id,
-                    seq=seq,
-                    flight_id=flight.id if flight else None,
-                    carrier=leg.flight.carrier,
-                    number=leg.flight.number,
-                    departure_airport=first.departure_airport if first else "",
-                    arrival_airport=last.arrival_airport if last else "",
-                    departure_local=(
-                        first.departure_local.isoformat()
-                        if first and first.departure_local
-                        else None
-                    ),
-                    arrival_local=(
-                        last.arrival_local.isoformat() if last and last.arrival_local else None
-                    ),
-                    status=leg.status,
+            legs.append(
+                (
+                    booking.id,
+                    seq,
+                    flight.id if flight else None,
+                    leg.flight.carrier,
+                    leg.flight.number,
+                    first.departure_airport if first else "",
+                    last.arrival_airport if last else "",
+                    first.departure_local.isoformat() if first and first.departure_local else None,
+                    last.arrival_local.isoformat() if last and last.arrival_local else None,
+                    leg.status,
                 )
             )
-        for contact in parsed.contacts:
-            self.session.add(
-                PnrContact(
-                    booking_id=booking.id,
-                    kind=contact.kind,
-                    value=(contact.normalised or contact.value)[:300],
-                    as_sent=contact.value,
-                )
-            )
+        contacts: list[tuple[Any, ...]] = [
+            (booking.id, contact.kind, (contact.normalised or contact.value)[:300], contact.value)
+            for contact in parsed.contacts
+        ]
         for address in parsed.addresses:
             text = ", ".join(
                 p for p in (address.street, address.city, address.postal_code, address.country) if p
             )
             if text:
-                self.session.add(
-                    PnrContact(
-                        booking_id=booking.id,
-                        kind="address",
-                        value=text.upper()[:300],
-                        as_sent=text,
-                    )
-                )
+                contacts.append((booking.id, "address", text.upper()[:300], text))
+        payments: list[tuple[Any, ...]] = []
         for payment in parsed.payments:
             card = payment.card_number_masked
             fingerprint = (
@@ -872,19 +884,27 @@ class _Writer:
                 if card
                 else None
             )
-            self.session.add(
-                PnrPayment(
-                    booking_id=booking.id,
-                    method=payment.form[:4],
-                    card_masked=card,
-                    card_fingerprint=fingerprint,
-                    amount=payment.amount,
-                    payer_name=payment.payer_name,
-                    payer_phone=payment.payer_phone,
-                    payer_address=payment.payer_address,
+            payments.append(
+                (
+                    booking.id,
+                    payment.form[:4],
+                    card,
+                    fingerprint,
+                    payment.amount,
+                    payment.payer_name,
+                    payment.payer_phone,
+                    payment.payer_address,
                 )
             )
         self.session.flush()
+        connection = self.session.connection()
+        for table, names, rows in (
+            (_PNR_LEGS, _LEG_INSERT, legs),
+            (_PNR_CONTACTS, _CONTACT_INSERT, contacts),
+            (_PNR_PAYMENTS, _PAYMENT_INSERT, payments),
+        ):
+            if rows:
+                _insert_tuples(connection, table, names, rows)
 
     # --- crossings ------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ import resource
 import shutil
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -144,6 +145,67 @@ def disk_written() -> int:
     return 0
 
 
+class ThreadStates:
+    """Samples the state of this process's other threads (Linux ``/proc/self/task``) every
+    ``interval`` seconds, per phase: how often 0, 1, 2... of them were running or runnable (R).
+    One runnable thread while another DuckDB thread sleeps is a serial phase; on a busy machine a
+    runnable thread may still wait for a core, so the shares say what DuckDB could use, not what
+    it got."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self.phase = ""
+        self.counts: dict[str, dict[int, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = str(threading.get_native_id())
+        tasks = Path("/proc/self/task")
+        while not self._stop.wait(self.interval):
+            phase = self.phase
+            if not phase:
+                continue
+            running = 0
+            try:
+                for task in tasks.iterdir():
+                    if task.name == me:
+                        continue
+                    try:
+                        stat = (task / "stat").read_text()
+                    except OSError:
+                        continue
+                    running += stat[stat.rindex(")") + 2] == "R"
+            except OSError:
+                return
+            counts = self.counts.setdefault(phase, {})
+            counts[running] = counts.get(running, 0) + 1
+
+    def __enter__(self) -> ThreadStates:
+        if tasks_readable():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def report(self) -> str:
+        lines = []
+        for phase, counts in self.counts.items():
+            total = sum(counts.values())
+            shares = ", ".join(
+                f"{n} runnable {counts[n] / total:4.0%}" for n in sorted(counts) if counts[n]
+            )
+            lines.append(f"    {phase:10s} {total:6d} samples: {shares}")
+        return "\n".join(lines)
+
+
+def tasks_readable() -> bool:
+    return Path("/proc/self/task").is_dir()
+
+
 def batch(bookings: int, rule_count: int, peer_rows: int, memory_limit: str, threads: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-risk-"))
     # The generated tables live in a DuckDB file, as an extract of a national store would: its
@@ -161,21 +223,26 @@ def batch(bookings: int, rule_count: int, peer_rows: int, memory_limit: str, thr
     generated = time.perf_counter() - started
     travellers = connection.execute("SELECT COUNT(*) FROM pnr_travellers").fetchone()[0]  # type: ignore[index]
     ruleset = make_rules(rule_count)
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    written_before = disk_written()
-    create_feature_views(connection)
-    features = time.perf_counter() - started
-    started = time.perf_counter()
-    flagged = {}
-    targets: tuple[Target, ...] = ("booking", "traveller")
-    for target in targets:
-        row = connection.execute(
-            f"SELECT COUNT(*), COALESCE(SUM(score), 0) FROM ({ruleset.score_sql(target)})"
-        ).fetchone()
-        flagged[target] = row[0] if row else 0
-    scoring = time.perf_counter() - started
-    cpu = time.process_time() - cpu_started
+    states = ThreadStates()
+    with states:
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        written_before = disk_written()
+        states.phase = "features"
+        create_feature_views(connection)
+        features = time.perf_counter() - started
+        states.phase = "rules"
+        started = time.perf_counter()
+        flagged = {}
+        targets: tuple[Target, ...] = ("booking", "traveller")
+        for target in targets:
+            row = connection.execute(
+                f"SELECT COUNT(*), COALESCE(SUM(score), 0) FROM ({ruleset.score_sql(target)})"
+            ).fetchone()
+            flagged[target] = row[0] if row else 0
+        scoring = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+        states.phase = ""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     written = disk_written() - written_before
     print(
@@ -194,6 +261,11 @@ def batch(bookings: int, rule_count: int, peer_rows: int, memory_limit: str, thr
     print(f"  peak memory (RSS)        {peak:8.0f} MiB")
     print(f"  written to disk          {written / 2**20:8.0f} MiB (feature tables and spills)")
     print(f"  machine load (1/5/15 min) {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        "  threads of this process runnable (sampled every 20 ms; with 2 DuckDB threads,"
+        " '1 runnable' is time one core had no DuckDB work):"
+    )
+    print(states.report())
     # Peer: the same rules as Python closures over the traveller feature rows.
     names = list(connection.execute("SELECT * FROM traveller_features LIMIT 0").fetchdf().columns)
     started = time.perf_counter()

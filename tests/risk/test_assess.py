@@ -332,3 +332,32 @@ def test_bulk_writing_in_chunks_stores_what_one_by_one_stores(
     assert counts["fired"] == sum(1 for a in assessments if a.fired)
     assert (counts["risk"], counts["control"]) == (kinds.count("risk"), kinds.count("control"))
     assert counts["risk"] and counts["control"]
+
+
+def test_the_scoring_sql_gives_the_scores_of_the_rules_evaluated_one_target_at_a_time(
+    engine: Engine, world: World
+) -> None:
+    import duckdb
+
+    from filet.risk._batch import ID_COLUMNS, batch_features, create_feature_views, load_store
+
+    rules, errors = validate_rules(starter_rules_path())
+    assert not errors
+    ruleset = RuleSet(rules)
+    connection = duckdb.connect()
+    try:
+        load_store(engine, connection)
+        create_feature_views(connection)
+        for target in ("booking", "traveller", "crossing"):
+            expected = {}
+            for target_id, features in batch_features(engine, target).items():
+                assessment = ruleset.assess(target, target_id, features)
+                if assessment.fired:
+                    expected[target_id] = assessment.score
+            rows = connection.execute(ruleset.score_sql(target)).fetchall()
+            scored = {row[0]: float(row[1]) for row in rows}
+            assert len(rows) == len(scored), ID_COLUMNS[target]
+            assert scored == pytest.approx(expected), target
+            assert expected, target  # the world fires some rule of every target
+    finally:
+        connection.close()

@@ -124,16 +124,22 @@ class RuleSet:
         return f"SELECT {', '.join(columns)} FROM {FEATURE_VIEWS[target]}"
 
     def score_sql(self, target: Target) -> str:
-        """SQL giving id and score of the targets on which at least one rule fired."""
+        """SQL giving id and score of the targets on which at least one rule fired.
+
+        The rows are chosen by "some condition is true" (weights are positive, so that is
+        "score > 0"): the score, a sum of one term per rule, is computed only for those rows
+        (filtering on the score made DuckDB compute the whole sum for every row, then again
+        for the rows kept)."""
         rules = self.by_target[target]
         if not rules:
             return f"SELECT {ID_COLUMNS[target]}, 0.0 AS score FROM {FEATURE_VIEWS[target]} WHERE FALSE"
         terms = " + ".join(
             f"CASE WHEN {r.condition.sql()} THEN {r.document.weight!r} ELSE 0.0 END" for r in rules
         )
+        fired = " OR ".join(f"({r.condition.sql()})" for r in rules)
         return (
-            f"SELECT {ID_COLUMNS[target]}, score FROM (SELECT {ID_COLUMNS[target]}, "
-            f"{terms} AS score FROM {FEATURE_VIEWS[target]}) WHERE score > 0"
+            f"SELECT {ID_COLUMNS[target]}, {terms} AS score FROM {FEATURE_VIEWS[target]} "
+            f"WHERE {fired}"
         )
 
 

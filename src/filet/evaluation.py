@@ -146,9 +146,19 @@ def measure_identity(session: Session, truth: Truth, ids: Mapping[int, str]) -> 
     return result
 
 
+TRAVEL_SOURCES = frozenset({"paxlst", "pnrgov", "crossing"})
+
+
 def measure_screening(session: Session, truth: Truth, ids: Mapping[int, str]) -> dict[str, Any]:
     listed = {row["entry_id"]: row for row in read_rows(truth.folder / "watchlist.csv")}
-    travelled = {row["physical_person_id"] for row in truth.records.values()}
+    # Listed facilitators who travelled: a record from a passenger list, a booking or a crossing
+    # (every listed person also has a record from the watchlist itself, and some from debriefings,
+    # which are not travel and are never screened).
+    travelled = {
+        row["physical_person_id"]
+        for row in truth.records.values()
+        if row["source"] in TRAVEL_SOURCES
+    }
     wanted = {
         row["person_id"]
         for row in listed.values()

@@ -95,3 +95,27 @@ def test_a_wrong_merge_lowers_precision(sessions: sessionmaker[Session], tmp_pat
         result = evaluate(session, truth, ["identity"])["identity"]
     assert result["pairwise"]["recall"] == 1.0
     assert result["pairwise"]["precision"] == 0.2
+
+
+def test_screening_recall_counts_only_listed_people_who_travelled(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    # P1 travelled (two bookings) and is listed; P9 is listed and named in a debriefing but never
+    # travelled: screening cannot find them, so they are not in the recall's denominator.
+    truth = _truth(tmp_path)
+    with (truth / "records.csv").open("a", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["watchlist:WL1", "watchlist", "watchlist.csv", "P1", "P1", "", "", ""])
+        writer.writerow(["watchlist:WL9", "watchlist", "watchlist.csv", "P9", "P9", "", "", ""])
+        writer.writerow(
+            ["debriefing:D1", "debriefing", "debriefings.jsonl", "P9", "P9", "", "", ""]
+        )
+    with (truth / "watchlist.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["entry_id", "person_id", "listed_as", "relation"])
+        writer.writerow(["WL1", "P1", "Listed One", "facilitator"])
+        writer.writerow(["WL9", "P9", "Listed Nine", "facilitator"])
+    with sessions() as session:
+        result = evaluate(session, truth, ["screening"])["screening"]
+    assert result["listed_travellers"] == 1
+    assert result["found"] == 0 and result["recall"] == 0.0

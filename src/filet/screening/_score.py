@@ -47,7 +47,14 @@ class ScreeningSettings:
     )
     birth_year_penalty: float = field(
         default=0.15,
-        metadata={"description": "subtracted when birth years differ by more than one"},
+        metadata={"description": "subtracted when birth years differ by two to four"},
+    )
+    birth_year_far_penalty: float = field(
+        default=0.4,
+        metadata={
+            "description": "subtracted when birth years differ by five or more: another person, "
+            "however alike the names (an estimated age is rarely that far off)"
+        },
     )
     birth_day_penalty: float = field(
         default=0.05,
@@ -128,6 +135,8 @@ def compare_birth_dates(
     gap = abs(a.year - b.year)
     if gap == 1:
         return settings.birth_year_near_penalty, "years differ by one"
+    if gap >= 5:
+        return settings.birth_year_far_penalty, f"years differ by {gap}"
     if gap > 1:
         return settings.birth_year_penalty, f"years differ by {gap}"
     if None in (a.month, a.day, b.month, b.day):

@@ -37,6 +37,7 @@ import gc
 import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -696,13 +697,7 @@ class _TokenVocabulary:
             query = [text for texts in queries for text in texts]
             if not query or not choices:
                 continue
-            cutoff = max(0.0, len(scorers) * (threshold - _SIMILARITY_SLACK) - len(scorers) + 1)
-            similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
-            for scorer in scorers:
-                similarity += cdist(
-                    query, choices, scorer=scorer, dtype=np.float64, score_cutoff=cutoff
-                )
-            similarity /= len(scorers)
+            similarity = _mean_similarity(query, choices, scorers, threshold)
             per_part = _group_max(similarity, np.asarray([len(q) for q in queries]), axis=0)
             best = _group_max(per_part, lengths, axis=1)
             reach = best >= threshold - _SIMILARITY_SLACK
@@ -754,15 +749,9 @@ class _TokenVocabulary:
             choices, owners = strings.of(chosen)
             if not query or not choices:
                 continue
-            # The mean of the similarities reaches the threshold only if each reaches this.
-            cutoff = max(0.0, len(scorers) * (threshold - _SIMILARITY_SLACK) - len(scorers) + 1)
-            similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
-            for scorer in scorers:
-                similarity += cdist(
-                    query, choices, scorer=scorer, dtype=np.float64, score_cutoff=cutoff
-                )
+            similarity = _mean_similarity(query, choices, scorers, threshold)
             best = np.zeros(len(tokens), dtype=np.float64)
-            np.maximum.at(best, owners, similarity.max(axis=0) / len(scorers))
+            np.maximum.at(best, owners, similarity.max(axis=0))
             possible |= best >= threshold - _SIMILARITY_SLACK
         flags: list[bool] = possible.tolist()
         return flags
@@ -794,6 +783,19 @@ class _Strings:
         flat = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
         chosen: list[str] = self.strings[flat].tolist()
         return chosen, np.repeat(np.arange(len(owners)), lengths)
+
+
+def _mean_similarity(
+    query: list[str], choices: list[str], scorers: tuple[Any, ...], threshold: float
+) -> npt.NDArray[np.float64]:
+    """The mean of the scorers' similarities of each query string (rows) to each choice
+    (columns); a similarity below what the mean needs to reach ``threshold`` counts 0."""
+    # The mean of the similarities reaches the threshold only if each reaches this.
+    cutoff = max(0.0, len(scorers) * (threshold - _SIMILARITY_SLACK) - len(scorers) + 1)
+    similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
+    for scorer in scorers:
+        similarity += cdist(query, choices, scorer=scorer, dtype=np.float64, score_cutoff=cutoff)
+    return similarity / len(scorers)
 
 
 def _group_max(

@@ -21,7 +21,7 @@ from splink import DuckDBAPI, Linker, block_on
 from splink.internals.database_api import DatabaseAPISubClass
 
 from filet.errors import InputError, Place
-from filet.identity._explain import Explanation, explain_row
+from filet.identity._explain import SHOWN_COLUMNS, Explanation, explain_row
 from filet.identity._features import BLOCKING_KEYS
 from filet.identity._model import TF_MIN_RECORDS, ModelParameters, settings_for
 from filet.settings import duckdb_config
@@ -33,27 +33,54 @@ Engine = Literal["duckdb", "spark"]
 LINK_FLOOR_WEIGHT = -5.0
 
 
+def _labels(comparisons: Any) -> dict[str, dict[int, str]]:
+    """Each comparison's level labels by comparison vector value."""
+    return {
+        comparison.output_column_name: {
+            level.comparison_vector_value: level.label_for_charts
+            for level in comparison.comparison_levels
+        }
+        for comparison in comparisons
+    }
+
+
+def _kept_columns(
+    columns: list[str], labels: dict[str, dict[int, str]], explain: bool
+) -> list[str]:
+    """The columns of Splink's predictions a run reads: the pair and its weight, and with
+    ``explain`` those an explanation shows (Splink's intermediate columns also carry every
+    blocking key and feature of both records: most of the memory of a large run)."""
+    wanted = {"unique_id_l", "unique_id_r", "match_weight", "match_probability"}
+    if explain:
+        wanted |= {
+            f"{prefix}{name}" for name in labels for prefix in ("gamma_", "mw_", "mw_tf_adj_")
+        }
+        wanted |= {
+            f"{column}_{side}"
+            for shown in SHOWN_COLUMNS.values()
+            for column in shown
+            for side in ("l", "r")
+        }
+    return [column for column in columns if column in wanted]
+
+
 class _Predictions:
     """The scored pairs of one run as columns; a pair's explanation is built when asked for
     (most pairs of a large run are clustered and never shown)."""
 
-    def __init__(self, rows: pd.DataFrame, comparisons: Any, parameters: ModelParameters) -> None:
-        self.rows = rows
-        self.labels = {
-            comparison.output_column_name: {
-                level.comparison_vector_value: level.label_for_charts
-                for level in comparison.comparison_levels
-            }
-            for comparison in comparisons
+    def __init__(
+        self, rows: pd.DataFrame, labels: dict[str, dict[int, str]], parameters: ModelParameters
+    ) -> None:
+        self.labels = labels
+        self._columns: dict[str, list[Any]] = {
+            column: rows[column].tolist()
+            for column in rows.columns
+            if column not in ("unique_id_l", "unique_id_r", "match_probability")
         }
         self.parameters = parameters
-        self._columns: dict[str, list[Any]] | None = None
 
     def explain(self, index: int) -> Explanation:
-        if self._columns is None:
-            self._columns = {column: self.rows[column].tolist() for column in self.rows.columns}
-        columns = self._columns
-        row = {column: values[index] for column, values in columns.items()}
+        row = {column: values[index] for column, values in self._columns.items()}
         return explain_row(row, self.labels, self.parameters)
 
 
@@ -192,9 +219,15 @@ class PairScorer:
             predictions = linker.inference.predict(
                 threshold_match_weight=floor, warning_mode="never"
             )
-            rows = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-            settings = linker._settings_obj
-        source = _Predictions(rows, settings.comparisons, self.parameters) if explain else None
+            labels = _labels(linker._settings_obj.comparisons)
+            kept = _kept_columns(
+                [column.unquote().name for column in predictions.columns], labels, explain
+            )
+            rows = predictions.query_sql(
+                f"SELECT {', '.join(kept)} FROM {{this}}"
+            ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
+            predictions.drop_table_from_database_and_remove_from_cache()
+        source = _Predictions(rows, labels, self.parameters) if explain else None
         pairs = []
         for index, (left, right, weight, probability) in enumerate(
             zip(

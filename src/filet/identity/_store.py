@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from filet.errors import InputError, Place
@@ -145,25 +145,43 @@ def _assign_persons(
 def _store_links(
     session: Session, pairs: list[ScoredPair], accepted: set[tuple[str, str]], version: str
 ) -> int:
+    """Write the links of ``pairs``: links already stored are updated, new ones are inserted
+    in batches with their explanations built batch by batch (a full run of the demo world
+    writes hundreds of thousands; as ORM objects with their explanations they took gigabytes)."""
     involved = {int(record) for pair in pairs for record in (pair.record_a, pair.record_b)}
     existing: dict[tuple[int, int], IdentityLink] = {}
-    for chunk in _chunks(sorted(involved), 500):
-        for link in session.scalars(
-            select(IdentityLink).where(IdentityLink.record_a_id.in_(chunk))
-        ):
-            existing[(link.record_a_id, link.record_b_id)] = link
+    if session.scalar(select(IdentityLink.id).limit(1)) is not None:
+        for chunk in _chunks(sorted(involved), 500):
+            for link in session.scalars(
+                select(IdentityLink).where(IdentityLink.record_a_id.in_(chunk))
+            ):
+                existing[(link.record_a_id, link.record_b_id)] = link
+    batch: list[dict[str, object]] = []
     for pair in pairs:
         first, second = sorted((int(pair.record_a), int(pair.record_b)))
+        values: dict[str, object] = {
+            "match_weight": pair.match_weight,
+            "match_probability": pair.match_probability,
+            "explanation": pair.explanation.to_json(),
+            "accepted": (pair.record_a, pair.record_b) in accepted,
+            "model_version": version,
+        }
         found = existing.get((first, second))
-        link = found or IdentityLink(record_a_id=first, record_b_id=second)
-        if found is None:
-            session.add(link)
-        link.match_weight = pair.match_weight
-        link.match_probability = pair.match_probability
-        link.explanation = pair.explanation.to_json()
-        link.accepted = (pair.record_a, pair.record_b) in accepted
-        link.model_version = version
+        if found is not None:
+            for name, value in values.items():
+                setattr(found, name, value)
+            continue
+        batch.append({"record_a_id": first, "record_b_id": second, **values})
+        if len(batch) >= _LINK_BATCH:
+            session.execute(insert(IdentityLink), batch)
+            batch = []
+    if batch:
+        session.execute(insert(IdentityLink), batch)
     return len(pairs)
+
+
+#: Links inserted per statement by a run.
+_LINK_BATCH = 5000
 
 
 def _chunks(values: list[int], size: int) -> Iterator[list[int]]:

@@ -223,10 +223,11 @@ class PairScorer:
             kept = _kept_columns(
                 [column.unquote().name for column in predictions.columns], labels, explain
             )
-            rows = predictions.query_sql(
-                f"SELECT {', '.join(kept)} FROM {{this}}"
-            ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
+            selected = predictions.query_sql(f"SELECT {', '.join(kept)} FROM {{this}}")
+            # Free the full predictions before the kept columns are read into pandas.
             predictions.drop_table_from_database_and_remove_from_cache()
+            rows = selected.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+            selected.drop_table_from_database_and_remove_from_cache()
         source = _Predictions(rows, labels, self.parameters) if explain else None
         pairs = []
         for index, (left, right, weight, probability) in enumerate(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from filet.identity import IdentityResolver, Verdict, judge, person_view, resolve_store
+from filet.identity import _store as identity_store
+from filet.identity._store import store_records, travelled_with
 from filet.security import Actor
 from filet.store import transaction
 from filet.store.schema.border import (
@@ -109,6 +113,29 @@ def test_resolve_writes_persons_links_and_explanations(sessions: sessionmaker[Se
         assert [record.source_key for record in view.records] == ["A1", "I7", "C3"]
         assert [event.place for event in view.travel] == ["Teseney (ERI-TSE)"]
         assert len(view.links) == 3
+
+
+def test_links_are_written_in_batches_with_their_explanations(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _store(sessions)
+    monkeypatch.setattr(identity_store, "_LINK_BATCH", 2)  # several insert statements
+    resolver = IdentityResolver(threshold=0.95)
+    with transaction(sessions) as session:
+        summary = resolve_store(session, resolver)
+        expected = resolver.resolve(store_records(session), (), travelled_with(session))
+    with sessions() as session:
+        stored = {
+            (link.record_a_id, link.record_b_id): link
+            for link in session.scalars(select(IdentityLink))
+        }
+        assert summary.links == len(stored) == len(expected.links) > 2
+        for pair in expected.links:
+            first, second = sorted((int(pair.record_a), int(pair.record_b)))
+            link = stored[(first, second)]
+            assert link.match_weight == pytest.approx(pair.match_weight)
+            assert link.explanation == json.loads(json.dumps(pair.explanation.to_json()))
+            assert link.accepted == (pair.match_probability >= 0.95)
 
 
 def test_not_same_judgement_splits_at_once_and_survives_reruns(

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/filet/web/static/vendor/htmx.min.js
 export FILET_DATA_DIR ?= var
-DEMO_TRAVELLERS ?= 5000
+DEMO_TRAVELLERS ?= 20000
 
 .PHONY: demo test install assets browser serve lint typecheck i18n clean
 

@@ -217,7 +217,7 @@ def demo(
     scenario: str = typer.Option("laptop", help="Synthetic world scenario (name or YAML file)."),
     seed: int = typer.Option(2026, help="Seed of the synthetic world."),
     travellers: int = typer.Option(
-        5000, help="Travellers in the world (the laptop scenario's full size is 20,000)."
+        20000, help="Travellers in the world (the laptop scenario's full size)."
     ),
     world: Path = typer.Option(
         None, help="Folder of the synthetic world (default DATA_DIR/demo-world)."

@@ -94,9 +94,13 @@ def _click_element(page: Page, group: str, kind: str, key_end: str = "") -> None
             chosen.forEach((edge) => {
                 const m = edge.renderedMidpoint();
                 if (m.x < 10 || m.y < 10 || m.x > w - 10 || m.y > h - 10) { return; }
+                // Distance to each node's drawn body (not its centre: a large node covers
+                // a midpoint that is far from its centre).
                 const nodeRoom = Math.min(...cy.nodes().map((n) => {
-                    const p = n.renderedPosition();
-                    return Math.hypot(p.x - m.x, p.y - m.y);
+                    const b = n.renderedBoundingBox({ includeLabels: false, includeOverlays: false });
+                    const dx = Math.max(b.x1 - m.x, 0, m.x - b.x2);
+                    const dy = Math.max(b.y1 - m.y, 0, m.y - b.y2);
+                    return Math.hypot(dx, dy);
                 }));
                 const others = cy.edges().filter((o) => o.id() !== edge.id());
                 const edgeRoom = others.length ? Math.min(...others.map((o) =>

@@ -777,11 +777,7 @@ class _Strings:
 
     def of(self, owners: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.int64]]:
         """The strings of ``owners`` and, for each, its position in ``owners``."""
-        starts = self.offsets[owners]
-        lengths = self.offsets[owners + 1] - starts
-        firsts = np.cumsum(lengths) - lengths
-        flat = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
-        chosen: list[str] = self.strings[flat].tolist()
+        chosen, lengths = self.of_counted(owners)
         return chosen, np.repeat(np.arange(len(owners)), lengths)
 
 

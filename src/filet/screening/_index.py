@@ -202,6 +202,16 @@ class WatchlistIndex:
             row.append(token)
         return row
 
+    def _score_row(self, part: NamePart) -> dict[int, float]:
+        """The cached scores of one traveller part by listed token (a bounded cache)."""
+        key = (part.text, part.form)
+        row = self._rows.get(key)
+        if row is None:
+            if len(self._rows) > _ROW_CACHE_LIMIT:
+                self._rows.clear()
+            row = self._rows[key] = {}
+        return row
+
     def _token_scores(
         self, part: NamePart, tokens: npt.NDArray[np.int32]
     ) -> npt.NDArray[np.float64]:
@@ -210,12 +220,7 @@ class WatchlistIndex:
         Only the tokens :meth:`_TokenVocabulary.may_match` lets through are scored one by one;
         the others cannot score above 0.
         """
-        key = (part.text, part.form)
-        row = self._rows.get(key)
-        if row is None:
-            if len(self._rows) > _ROW_CACHE_LIMIT:
-                self._rows.clear()
-            row = self._rows[key] = {}
+        row = self._score_row(part)
         wanted: list[int] = tokens.tolist()
         missing = [token for token in wanted if token not in row]
         if missing:
@@ -417,12 +422,7 @@ class WatchlistIndex:
         live = np.flatnonzero(bound > 0)
         if not len(live):
             return out
-        key = (part.text, part.form)
-        row = self._rows.get(key)
-        if row is None:
-            if len(self._rows) > _ROW_CACHE_LIMIT:
-                self._rows.clear()
-            row = self._rows[key] = {}
+        row = self._score_row(part)
         wanted: list[int] = tokens[live].tolist()
         settings = DEFAULT_SETTINGS  # the name settings score_pair compares with
         vocabulary = self._vocabulary

@@ -221,13 +221,20 @@ def test_family_name_first_names(native: str, latin: str) -> None:
 
 def test_mrz_forms_match_the_written_name() -> None:
     # ICAO two-letter umlauts, < separators, and a name cut at the end of the MRZ field.
-    assert compare("MUELLER<<JOHANNES<PETER", "Johannes Peter Müller").score >= 0.95
+    # The reading is exact; the score is capped by evidence, as Johannes Peter Müller is a
+    # common German name (Müller, Johannes and Peter are all listed in frequencies.csv).
+    mrz = compare("MUELLER<<JOHANNES<PETER", "Johannes Peter Müller")
+    assert mrz.quality >= 0.95
+    assert mrz.score >= 0.9
     assert compare("SHEVCHENKO<<OLENA", "Олена Шевченко").score >= 0.8
     truncated = compare("ZERIHUN<<TESFAMICHAEL<GEBREMEDH", "Tesfamichael Gebremedhin Zerihun")
     assert truncated.score >= 0.8
 
 
 def test_arabic_article_written_joined() -> None:
-    assert compare("Alhassan Tesfamichael", "Hassan Tesfamichael").score >= 0.9
-    assert compare("Elsayed Tesfamichael", "Sayed Tesfamichael").score >= 0.9
+    # Hassan, Sayed and Tesfamichael are common names: evidence holds the score near 0.9.
+    for joined, split in (("Alhassan", "Hassan"), ("Elsayed", "Sayed")):
+        result = compare(f"{joined} Tesfamichael", f"{split} Tesfamichael")
+        assert result.quality >= 0.98
+        assert result.score >= 0.85
     assert compare("Alexander Tesfamichael", "Xander Tesfamichael").score < 0.8

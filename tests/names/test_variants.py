@@ -21,8 +21,12 @@ from filet.names import MatchRule, analyse, compare
     ],
 )
 def test_surname_particles_joined_or_split(a: str, b: str) -> None:
-    assert compare(a, b).score >= 0.9
-    assert compare(b, a).score >= 0.9
+    # Quality says the particle is read both ways; the score also weighs how common the name
+    # is (Luca De Luca: Luca and De Luca are common Italian names, evidence 0.90).
+    for query, candidate in ((a, b), (b, a)):
+        result = compare(query, candidate)
+        assert result.quality >= 0.98
+        assert result.score >= 0.88
 
 
 def test_a_particle_does_not_make_two_surnames_one() -> None:
@@ -78,7 +82,11 @@ def test_a_title_left_out_does_not_count_but_a_different_name_does() -> None:
     ],
 )
 def test_chinese_romanisations(a: str, b: str) -> None:
-    assert compare(a, b).score >= 0.85
+    # The romanisations match as readings of one name (quality 0.97); these are common
+    # Chinese names (Li Qiang, Chen Jing, Wu Jun), so the score stays below the strong band.
+    result = compare(a, b)
+    assert result.quality >= 0.95
+    assert result.score >= 0.8
 
 
 def test_different_chinese_syllables_do_not_fuzzy_match() -> None:

@@ -238,3 +238,22 @@ def test_arabic_article_written_joined() -> None:
         assert result.quality >= 0.98
         assert result.score >= 0.85
     assert compare("Alexander Tesfamichael", "Xander Tesfamichael").score < 0.8
+
+
+def test_a_chinese_syllable_takes_no_group_from_its_other_readings() -> None:
+    # Wade-Giles Chuan is also read pinyin juan, which is not the Spanish Juan (John's group).
+    assert compare("Chuan", "John").score == 0.0
+    assert "john" not in analyse("Chuan").names[0].symbols
+    assert compare("Juan", "John").matches[0].rule is MatchRule.EQUIVALENCE
+    assert compare("娟", "Chuan").score > 0.0  # the readings still meet
+
+
+def test_a_shared_skeleton_does_not_make_a_long_word_a_short_one() -> None:
+    # Chun Yaao joined reads jun-yaao, whose skeleton (AN) is also Yan's: no compound match.
+    result = compare("Yong Chun Yaao", "Yong Yan Li")
+    assert all(match.rule is not MatchRule.COMPOUND for match in result.matches)
+    assert result.score < 0.5
+    # Same-length words sharing the skeleton still match phonetically.
+    same_length = compare("Tesfalidet Gebremedhin", "Tesfalidet Gebremeden")
+    assert same_length.score >= 0.8
+    assert {match.rule for match in same_length.matches} == {MatchRule.EXACT, MatchRule.PHONETIC}

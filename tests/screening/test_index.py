@@ -185,29 +185,45 @@ def test_the_token_prefilter_lets_through_every_token_that_scores() -> None:
 
 
 def _covering_entries(index: WatchlistIndex, traveller: Traveller) -> list[int]:
-    """The candidates by their definition, gathering every block: entries sharing keys with
-    name parts (or joined pairs) carrying at least min_cover of the name's weight."""
+    """The candidates by their definition, gathering every block: entries covering name parts
+    that carry at least min_cover of the name's weight, each part counted once and parts
+    sharing a key (Marco Marko) once together, at the heaviest; an entry
+    covers a part when it shares one of the index's keys with it or with a joined pair
+    holding it."""
+    from filet.screening._index import _part_keys
     from filet.screening._score import prepare_traveller
 
     name = prepare_traveller(traveller).name
-    parts = [p for p in name.names if not p.is_initial]
-    total = sum(p.weight for p in parts)
-    covers = [(p.weight, p.keys, p.symbols) for p in parts]
+    named = [i for i, p in enumerate(name.names) if not p.is_initial]
+    total = sum(name.names[i].weight for i in named)
+    # Parts sharing a key, transitively, are one group (brute force: merge until stable).
+    groups = [({i}, set(_part_keys(name.names[i]))) for i in named]
+    merged = True
+    while merged:
+        merged = False
+        for a, b in itertools.combinations(range(len(groups)), 2):
+            if not groups[a][1].isdisjoint(groups[b][1]):
+                groups[a] = (groups[a][0] | groups[b][0], groups[a][1] | groups[b][1])
+                del groups[b]
+                merged = True
+                break
     for number, joined in name.joins:
-        first, second = name.names[number], name.names[number + 1]
-        if not (first.is_initial or second.is_initial):
-            covers.append((first.weight + second.weight, joined.keys, joined.symbols))
+        if number not in named or number + 1 not in named:
+            continue
+        pair_keys = _part_keys(joined, (name.names[number], name.names[number + 1]))
+        for members, keys in groups:
+            if number in members or number + 1 in members:
+                keys |= pair_keys
     covered: dict[int, float] = {}
-    for weight, skeletons, symbols in covers:
-        keys = {f"k:{k}" for k in skeletons if len(k) >= 2} | {f"g:{s}" for s in symbols}
+    for members, keys in groups:
         entries: set[int] = set()
         for key in keys:
             block = index._blocks.get(key)
             if block is not None and len(block) <= index.block_cap:
                 entries.update(block.tolist())
-        for entry in sorted(entries):
-            covered[entry] = covered.get(entry, 0.0) + weight
-    return sorted(e for e, c in covered.items() if c >= index.min_cover * total)
+        for entry in entries:
+            covered[entry] = covered.get(entry, 0.0) + max(name.names[i].weight for i in members)
+    return sorted(e for e, c in covered.items() if c >= index.min_cover * total - 1e-9)
 
 
 def test_the_prefix_filter_finds_exactly_the_covering_entries() -> None:

@@ -370,7 +370,10 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
     symbols: set[str] = set()
     for candidate in (native_key(text), native_key("".join(token.text for token in group))):
         symbols.update(lex.by_native.get(candidate, ()))
-    for form in forms:
+    syllable = script in ("Han", "Latin") and forms[0] in chinese_syllables()
+    # A Chinese syllable's other readings (Wade-Giles Chuan is also pinyin juan) are readings,
+    # not names of other cultures: only its own spelling may place it in a group (Juan, John).
+    for form in forms[:1] if syllable else forms:
         symbols.update(lex.by_latin.get(form, ()))
     if not symbols and script == "Latin":
         symbols.update(loose_symbols(forms[0]))
@@ -404,7 +407,7 @@ def _build_part(group: list[_Token], settings: NameMatchSettings) -> NamePart:
         abjad=abjad,
         nicknames=nickname_groups(forms, frozen_symbols),
         optional=len(group) == 1 and kind == "optional",
-        syllable=script in ("Han", "Latin") and forms[0] in chinese_syllables(),
+        syllable=syllable,
     )
 
 

@@ -221,7 +221,11 @@ def _score_parts(a: NamePart, b: NamePart, settings: NameMatchSettings) -> tuple
         # Two Chinese syllables (Yang/Fang, Chun/Juan) are two names unless read alike.
         return 0.0, MatchRule.FUZZY
     shared = a.keys & b.keys
-    same_key = any(len(key) >= 2 for key in shared)
+    # A shared skeleton says little when one word is more than twice the other's length: a
+    # joined pair's skeleton can shrink to a syllable's (Chun Yaao read jun-yaao is AN, as Yan).
+    same_key = any(len(key) >= 2 for key in shared) and 2 * min(len(a.form), len(b.form)) >= max(
+        len(a.form), len(b.form)
+    )
     if a.symbols and b.symbols:
         # Both are known names, of different groups: related at most, never the same name.
         if not a.cognates.isdisjoint(b.symbols):

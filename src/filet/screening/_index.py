@@ -52,7 +52,6 @@ from filet.names import (
     NamePart,
     analyse,
     compare,
-    name_keys,
     score_parts,
 )
 from filet.screening._model import ListedPerson, ScreeningMatch, Traveller, normalise_document
@@ -141,7 +140,7 @@ class WatchlistIndex:
             entry_names.append(ids)
             blocking: set[str] = set()
             for name in names:
-                blocking.update(name_keys(name))
+                blocking.update(_name_keys(name))
             if prepared.document:
                 blocking.add("d:" + prepared.document)
             for block_key in blocking:
@@ -272,7 +271,13 @@ class WatchlistIndex:
         compound = DEFAULT_SETTINGS.compound_threshold
         best: list[npt.NDArray[np.float64]] = []
         best_bits: list[npt.NDArray[np.float64]] = []
-        for part in parts:
+        # The alignment is one to one: each listed column (a part, or a joined pair) takes at
+        # most one query part or pair, so the sum over columns of the best weighted score any
+        # query part gives it bounds the matched weight too (two spellings of one given name
+        # in the query, Marco Marko, cannot both match the one Marco listed).
+        column_matched = np.zeros(rows.shape, dtype=np.float64)
+        column_bits = np.zeros(rows.shape, dtype=np.float64)
+        for part, weight in zip(parts, weights, strict=True):
             row = token_scores(part, tokens)
             scores[present] = row[inverse]
             informed[present] = (row * np.minimum(token_bits, part.bits))[inverse]
@@ -282,6 +287,8 @@ class WatchlistIndex:
             partnered[:, :-1] |= scores > 0
             best.append(scores.max(axis=1))
             best_bits.append(informed.max(axis=1))
+            np.maximum(column_matched, weight * scores, out=column_matched)
+            np.maximum(column_bits, informed, out=column_bits)
         join_best: dict[int, npt.NDArray[np.float64]] = {}
         join_bits: dict[int, npt.NDArray[np.float64]] = {}
         for index, joined in name.joins:
@@ -295,6 +302,9 @@ class WatchlistIndex:
             partnered[:, :-1] |= scores > 0
             join_best[index] = scores.max(axis=1)
             join_bits[index] = informed.max(axis=1)
+            pair_weight = weights[index] + weights[index + 1]
+            np.maximum(column_matched, pair_weight * scores, out=column_matched)
+            np.maximum(column_bits, informed, out=column_bits)
         # The alignment uses each query part once, alone or in one joined pair: the best
         # tiling of the parts into singles and adjacent pairs (a short dynamic programme,
         # for all names at once) bounds the matched weight, and likewise the information.
@@ -311,6 +321,8 @@ class WatchlistIndex:
                 single_bits = np.maximum(single_bits, bits_before + join_bits[k - 2])
             matched_before, bits_before = matched, bits
             matched, bits = single, single_bits
+        matched = np.minimum(matched, column_matched.sum(axis=1))
+        bits = np.minimum(bits, column_bits.sum(axis=1))
         settings = DEFAULT_SETTINGS
         evidence = 1.0 - (1.0 - settings.evidence_floor) * np.exp(
             -bits / settings.evidence_scale_bits
@@ -364,30 +376,41 @@ class WatchlistIndex:
             block = self._blocks.get("d:" + traveller.document)
             if block is not None:
                 found.update(block.tolist())
-        names = [p for p in traveller.name.names if not p.is_initial]
-        total = sum(p.weight for p in names)
-        if not names or total <= 0:
+        parts = traveller.name.names
+        named = [i for i, part in enumerate(parts) if not part.is_initial]
+        total = sum(parts[i].weight for i in named)
+        if not named or total <= 0:
             return sorted(found)
-        covers: list[tuple[float, frozenset[str], frozenset[str]]] = [
-            (p.weight, p.keys, p.symbols) for p in names
-        ]
-        for index, joined in traveller.name.joins:
-            first = traveller.name.names[index]
-            second = traveller.name.names[index + 1]
-            if not (first.is_initial or second.is_initial):
-                covers.append((first.weight + second.weight, joined.keys, joined.symbols))
-        cover_blocks: list[tuple[float, list[npt.NDArray[np.int32]]]] = []
-        for weight, skeletons, symbols in covers:
-            keys = {f"k:{k}" for k in skeletons if len(k) >= 2} | {f"g:{s}" for s in symbols}
-            blocks = [
+
+        def blocks_of(keys: set[str]) -> list[npt.NDArray[np.int32]]:
+            return [
                 b
                 for k in sorted(keys)
                 if (b := self._blocks.get(k)) is not None and len(b) <= self.block_cap
             ]
-            if blocks:
-                cover_blocks.append((weight, blocks))
-        # Prefix filter: an entry that shares no key with the seed covers (the smallest
-        # blocks first, until the other covers' weights cannot reach min_cover) cannot be a
+
+        # Each part counts once: an entry covers a part when it shares a key with the part
+        # or with a joined pair holding it (Abdul Aziz / Abdulaziz covers both words).
+        # Parts that share a key (Ali Ali, Marco Marko, Asha Aisha) count once, at the
+        # heaviest: one listed Marco covers both, but aligns with one.
+        alike = _alike_parts(parts, named)
+        part_blocks = {
+            i: blocks_of(set().union(*(_part_keys(parts[j]) for j in members)))
+            for i, members in alike.items()
+        }
+        owner = {j: i for i, members in alike.items() for j in members}
+        for index, joined in traveller.name.joins:
+            if index in owner and index + 1 in owner:
+                shared = blocks_of(_part_keys(joined, (parts[index], parts[index + 1])))
+                for i in {owner[index], owner[index + 1]}:
+                    part_blocks[i] = part_blocks[i] + shared
+        cover_blocks = [
+            (max(parts[j].weight for j in alike[i]), blocks)
+            for i, blocks in part_blocks.items()
+            if blocks
+        ]
+        # Prefix filter: an entry that shares no key with the seed parts (the smallest
+        # blocks first, until the other parts' weights cannot reach min_cover) cannot be a
         # candidate, so the large blocks of common names are only probed, never gathered.
         needed = self.min_cover * total
         remaining = sum(weight for weight, _ in cover_blocks)
@@ -400,13 +423,17 @@ class WatchlistIndex:
         if seeds:
             pool = np.unique(np.concatenate(seeds))
             covered = np.zeros(len(pool), dtype=np.float64)
+            probed: dict[int, npt.NDArray[np.bool_]] = {}
             for weight, blocks in cover_blocks:
                 hit = np.zeros(len(pool), dtype=bool)
                 for block in blocks:
-                    at = np.searchsorted(block, pool)
-                    hit |= block[np.minimum(at, len(block) - 1)] == pool
+                    inside = probed.get(id(block))
+                    if inside is None:
+                        at = np.searchsorted(block, pool)
+                        inside = probed[id(block)] = block[np.minimum(at, len(block) - 1)] == pool
+                    hit |= inside
                 covered += np.where(hit, weight, 0.0)
-            found.update(pool[covered >= needed].tolist())
+            found.update(pool[covered >= needed - _SLACK].tolist())
         return sorted(found)
 
     def _live_token_scores(
@@ -558,6 +585,68 @@ class WatchlistIndex:
                     yield from done
         finally:
             _FORKED_INDEX = None
+
+
+def _part_keys(part: NamePart, pair: tuple[NamePart, NamePart] | None = None) -> set[str]:
+    """The index's blocking keys of one name part, or of the joined ``pair`` it is made of:
+    its groups, its consonant-skeleton keys and, where a skeleton says too little, its
+    readings (``f:``). Unlike ``filet.names.name_keys``:
+
+    - a Chinese syllable is keyed by its readings only: syllables match only when read alike
+      (``filet.names`` scores Yan/Jun/Chun 0 although they share the skeleton AN), and their
+      skeleton keys are blocks of tens of thousands of entries at a million;
+    - a part whose skeleton keys are shorter than four letters (Ali, Yao, Xiuying) is also
+      keyed by its readings, so that a joined pair read the same way finds it;
+    - a joined pair is keyed by its readings and by those of its skeleton keys that have
+      four letters or more and are not a key of either word: two words make a long word, and
+      a shorter skeleton of one (Chun Waao read jun-waao is AN, Jerome Ma is ARM) is a
+      syllable's or a single word's, which would bring in everyone named Yan or Jerome.
+    """
+    keys = {f"g:{symbol}" for symbol in part.symbols}
+    readings = {f"f:{form}" for form in part.forms | {part.form}}
+    if pair is not None:
+        own = pair[0].keys | pair[1].keys
+        keys.update(f"k:{k}" for k in part.keys if len(k) >= 4 and k not in own)
+        return keys | readings
+    if part.syllable:
+        return keys | readings
+    keys.update(f"k:{k}" for k in part.keys if len(k) >= 2)
+    if max((len(k) for k in part.keys), default=0) < 4:
+        keys |= readings
+    return keys
+
+
+def _alike_parts(parts: tuple[NamePart, ...], named: list[int]) -> dict[int, list[int]]:
+    """The parts ``named`` grouped by shared index keys (transitively), each group under its
+    first part."""
+    groups: dict[int, list[int]] = {}
+    group_keys: dict[int, set[str]] = {}
+    for i in named:
+        keys = _part_keys(parts[i])
+        joining = [g for g, found in group_keys.items() if not found.isdisjoint(keys)]
+        if not joining:
+            groups[i], group_keys[i] = [i], set(keys)
+            continue
+        first = joining[0]
+        groups[first].append(i)
+        group_keys[first] |= keys
+        for other in joining[1:]:
+            groups[first].extend(groups.pop(other))
+            group_keys[first] |= group_keys.pop(other)
+        groups[first].sort()
+    return groups
+
+
+def _name_keys(name: AnalysedName) -> set[str]:
+    """The index's blocking keys of a listed name: :func:`_part_keys` of every part that is
+    not an initial, and of every adjacent pair joined."""
+    keys: set[str] = set()
+    for part in name.names:
+        if not part.is_initial:
+            keys.update(_part_keys(part))
+    for index, joined in name.joins:
+        keys.update(_part_keys(joined, (name.names[index], name.names[index + 1])))
+    return keys
 
 
 _CHUNK = 500  # travellers per task of a forked batch

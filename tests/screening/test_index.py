@@ -187,7 +187,8 @@ def test_the_token_prefilter_lets_through_every_token_that_scores() -> None:
 def _covering_entries(index: WatchlistIndex, traveller: Traveller) -> list[int]:
     """The candidates by their definition, gathering every block: entries covering name parts
     that carry at least min_cover of the name's weight, each part counted once and parts
-    sharing a key (Marco Marko) once together, at the heaviest; an entry
+    sharing a key (Marco Marko) once together, at the heaviest, and no part for more than
+    the weight of the key it is covered by; an entry
     covers a part when it shares one of the index's keys with it or with a joined pair
     holding it."""
     from filet.screening._index import _part_keys
@@ -216,13 +217,17 @@ def _covering_entries(index: WatchlistIndex, traveller: Traveller) -> list[int]:
                 keys |= pair_keys
     covered: dict[int, float] = {}
     for members, keys in groups:
-        entries: set[int] = set()
+        weight = max(name.names[i].weight for i in members)
+        best: dict[int, float] = {}
         for key in keys:
             block = index._blocks.get(key)
             if block is not None and len(block) <= index.block_cap:
-                entries.update(block.tolist())
-        for entry in entries:
-            covered[entry] = covered.get(entry, 0.0) + max(name.names[i].weight for i in members)
+                # A key is worth no more than its own weight in the list.
+                cap = min(weight, index._key_weight(len(block)))
+                for entry in block.tolist():
+                    best[entry] = max(best.get(entry, 0.0), cap)
+        for entry, cap in best.items():
+            covered[entry] = covered.get(entry, 0.0) + cap
     return sorted(e for e, c in covered.items() if c >= index.min_cover * total - 1e-9)
 
 
@@ -303,3 +308,22 @@ def test_both_bounds_are_above_the_score_of_every_candidate_name() -> None:
             assert looser >= bound - 1e-9, (traveller.full_name, index._names[name_id].text)
             checked += 1
     assert checked > 500
+
+
+def test_a_rare_name_sharing_only_a_common_key_does_not_bring_in_its_holders() -> None:
+    from filet.screening._score import prepare_traveller
+
+    rng = random.Random(11)
+    letters = "bdfgklmnprstvz"
+
+    def made_up() -> str:
+        return "".join(rng.choice(letters) + rng.choice("aeiou") for _ in range(4)).title()
+
+    # 20,000 people called Sam: Sima shares their skeleton (SM), not their name.
+    entries = [ListedPerson("l", f"S{i}", f"Sam {made_up()}") for i in range(20_000)]
+    entries.append(ListedPerson("l", "SIMA", "Sima Tesfalidet"))
+    index = WatchlistIndex(entries, ScreeningSettings())
+    assert index._key_weight(1) == 1.0
+    assert index._key_weight(20_000) < 0.4 < index._key_weight(100)
+    candidates = index.candidates(prepare_traveller(Traveller("t", full_name="Sima Tesfalidet")))
+    assert [index.entries[c].entry.entry_key for c in candidates] == ["SIMA"]

@@ -34,6 +34,7 @@ travellers over several processes.
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -68,6 +69,7 @@ DEFAULT_BLOCK_CAP = 200_000  # a key shared by more entries than this says nothi
 DEFAULT_MIN_COVER = 0.5  # share of the name's weight a candidate must share keys with
 _ROW_CACHE_LIMIT = 50_000  # traveller parts whose token scores are kept
 _SLACK = 1e-9  # floating-point margin of the bound
+_REFERENCE_LIST_SIZE = 1_000_000  # the least list size a key's frequency is judged against
 _SIMILARITY_SLACK = 1e-6  # margin of the vectorised similarity prefilter
 
 
@@ -106,6 +108,8 @@ class WatchlistIndex:
         self.settings = settings or ScreeningSettings.from_settings()
         self.block_cap = block_cap
         self.min_cover = min_cover
+        unlisted = DEFAULT_SETTINGS.unlisted_per_million
+        self._reference_bits = math.log2(1_000_000 / unlisted)
         self.entries: list[PreparedEntry] = []
         building: dict[str, list[int]] = defaultdict(list)
         analysed: dict[tuple[str, str | None], int] = {}
@@ -404,37 +408,49 @@ class WatchlistIndex:
                 shared = blocks_of(_part_keys(joined, (parts[index], parts[index + 1])))
                 for i in {owner[index], owner[index + 1]}:
                     part_blocks[i] = part_blocks[i] + shared
-        cover_blocks = [
-            (max(parts[j].weight for j in alike[i]), blocks)
-            for i, blocks in part_blocks.items()
-            if blocks
-        ]
+        # What sharing a key is worth: the part's weight, but no more than the key's own
+        # weight in the list (a rare name whose only shared key is a two-letter skeleton
+        # held by thousands, Sima/Sam by SM, is no evidence that the two are one name).
+        cover_blocks: list[tuple[float, list[tuple[npt.NDArray[np.int32], float]]]] = []
+        for i, blocks in part_blocks.items():
+            weight = max(parts[j].weight for j in alike[i])
+            capped = [(block, min(weight, self._key_weight(len(block)))) for block in blocks]
+            if capped:
+                cover_blocks.append((max(cap for _, cap in capped), capped))
         # Prefix filter: an entry that shares no key with the seed parts (the smallest
         # blocks first, until the other parts' weights cannot reach min_cover) cannot be a
         # candidate, so the large blocks of common names are only probed, never gathered.
         needed = self.min_cover * total
         remaining = sum(weight for weight, _ in cover_blocks)
         seeds: list[npt.NDArray[np.int32]] = []
-        for weight, blocks in sorted(cover_blocks, key=lambda c: sum(len(b) for b in c[1])):
+        for weight, capped in sorted(cover_blocks, key=lambda c: sum(len(b) for b, _ in c[1])):
             if remaining + _SLACK < needed:
                 break
-            seeds.extend(blocks)
+            seeds.extend(block for block, _ in capped)
             remaining -= weight
         if seeds:
             pool = np.unique(np.concatenate(seeds))
             covered = np.zeros(len(pool), dtype=np.float64)
             probed: dict[int, npt.NDArray[np.bool_]] = {}
-            for weight, blocks in cover_blocks:
-                hit = np.zeros(len(pool), dtype=bool)
-                for block in blocks:
+            for _, capped in cover_blocks:
+                best = np.zeros(len(pool), dtype=np.float64)
+                for block, cap in capped:
                     inside = probed.get(id(block))
                     if inside is None:
                         at = np.searchsorted(block, pool)
                         inside = probed[id(block)] = block[np.minimum(at, len(block) - 1)] == pool
-                    hit |= inside
-                covered += np.where(hit, weight, 0.0)
+                    np.maximum(best, np.where(inside, cap, 0.0), out=best)
+                covered += best
             found.update(pool[covered >= needed - _SLACK].tolist())
         return sorted(found)
+
+    def _key_weight(self, holders: int) -> float:
+        """The weight of a key held by ``holders`` entries, as ``filet.names`` weighs a token
+        by its frequency: its information, log2(list size / holders), over the information of
+        a token not in the frequency table. The list counts as a million entries at least:
+        in a smaller list a handful of holders says little about how common a key is."""
+        size = max(len(self.entries), _REFERENCE_LIST_SIZE)
+        return min(1.0, math.log2(size / max(holders, 1)) / self._reference_bits)
 
     def _live_token_scores(
         self, part: NamePart, tokens: npt.NDArray[np.int32], upper: _UpperScores
@@ -589,25 +605,30 @@ class WatchlistIndex:
 
 def _part_keys(part: NamePart, pair: tuple[NamePart, NamePart] | None = None) -> set[str]:
     """The index's blocking keys of one name part, or of the joined ``pair`` it is made of:
-    its groups, its consonant-skeleton keys and, where a skeleton says too little, its
-    readings (``f:``). Unlike ``filet.names.name_keys``:
+    its groups, its familiar-form groups (James and Jim, which share no skeleton), its
+    consonant-skeleton keys and, where a skeleton says too little, its readings (``f:``).
+    Unlike ``filet.names.name_keys``:
 
     - a Chinese syllable is keyed by its readings only: syllables match only when read alike
       (``filet.names`` scores Yan/Jun/Chun 0 although they share the skeleton AN), and their
       skeleton keys are blocks of tens of thousands of entries at a million;
     - a part whose skeleton keys are shorter than four letters (Ali, Yao, Xiuying) is also
       keyed by its readings, so that a joined pair read the same way finds it;
-    - a joined pair is keyed by its readings and by those of its skeleton keys that have
-      four letters or more and are not a key of either word: two words make a long word, and
-      a shorter skeleton of one (Chun Waao read jun-waao is AN, Jerome Ma is ARM) is a
-      syllable's or a single word's, which would bring in everyone named Yan or Jerome.
+    - a joined pair is keyed by those of its skeleton keys that have four letters or more
+      and are not a key of either word (two words make a long word, and a shorter skeleton
+      of one, Chun Waao read jun-waao AN or Jerome Ma ARM, is a syllable's or a single
+      word's, which would bring in everyone named Yan or Jerome), or by its readings when it
+      has none (Xiu Ying / Xiuying).
     """
     keys = {f"g:{symbol}" for symbol in part.symbols}
+    keys.update(f"n:{group}" for group in part.nicknames)
     readings = {f"f:{form}" for form in part.forms | {part.form}}
     if pair is not None:
         own = pair[0].keys | pair[1].keys
-        keys.update(f"k:{k}" for k in part.keys if len(k) >= 4 and k not in own)
-        return keys | readings
+        long = {f"k:{k}" for k in part.keys if len(k) >= 4 and k not in own}
+        # Readings only for a pair of short words (Xiu Ying / Xiuying): millions of joined
+        # readings of longer names would each be a block of one.
+        return keys | (long or readings)
     if part.syllable:
         return keys | readings
     keys.update(f"k:{k}" for k in part.keys if len(k) >= 2)

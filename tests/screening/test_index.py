@@ -184,11 +184,13 @@ def test_the_token_prefilter_lets_through_every_token_that_scores() -> None:
     assert passed < len(everything) * 10  # it does filter
 
 
-def _covering_entries(index: WatchlistIndex, traveller: Traveller) -> list[int]:
+def _covering_entries(
+    index: WatchlistIndex, traveller: Traveller, share: float | None = None
+) -> list[int]:
     """The candidates by their definition, gathering every block: entries covering name parts
     that carry at least min_cover of the name's weight, each part counted once and parts
     sharing a key (Marco Marko) once together, at the heaviest, and no part for more than
-    the weight of the key it is covered by; an entry
+    the weight of the two-letter skeleton key it is covered by; an entry
     covers a part when it shares one of the index's keys with it or with a joined pair
     holding it."""
     from filet.screening._index import _part_keys
@@ -223,12 +225,17 @@ def _covering_entries(index: WatchlistIndex, traveller: Traveller) -> list[int]:
             block = index._blocks.get(key)
             if block is not None and len(block) <= index.block_cap:
                 # A key is worth no more than its own weight in the list.
-                cap = min(weight, index._key_weight(len(block)))
+                skeleton = key.startswith("k:") and len(key) == 4  # a two-letter skeleton
+                cap = min(weight, index._key_weight(len(block))) if skeleton else weight
                 for entry in block.tolist():
                     best[entry] = max(best.get(entry, 0.0), cap)
         for entry, cap in best.items():
             covered[entry] = covered.get(entry, 0.0) + cap
-    return sorted(e for e, c in covered.items() if c >= index.min_cover * total - 1e-9)
+    share = index.min_cover if share is None else share
+    # ... and never more than an entry can cover (alike parts once).
+    reachable = sum(max(name.names[i].weight for i in members) for members, _ in groups)
+    needed = min(share * total, reachable)
+    return sorted(e for e, c in covered.items() if c >= needed - 1e-9)
 
 
 def test_the_prefix_filter_finds_exactly_the_covering_entries() -> None:
@@ -252,6 +259,16 @@ def test_the_prefix_filter_finds_exactly_the_covering_entries() -> None:
             assert index.candidates(prepare_traveller(traveller)) == expected, traveller
             found += len(expected)
         assert found > 0
+    # Past pool_limit entries in the seed blocks, the share is the threshold's.
+    strict = WatchlistIndex(entries, ScreeningSettings(), pool_limit=0)
+    fewer = 0
+    for traveller in travellers:
+        prepared = prepare_traveller(traveller)
+        expected = _covering_entries(strict, traveller, 0.7)
+        assert strict.candidates(prepared, 0.7) == expected, traveller
+        assert strict.candidates(prepared) == expected  # the review threshold by default
+        fewer += len(_covering_entries(strict, traveller)) - len(expected)
+    assert fewer > 0
 
 
 def test_the_upper_token_scores_are_never_below_the_real_scores() -> None:
@@ -327,3 +344,12 @@ def test_a_rare_name_sharing_only_a_common_key_does_not_bring_in_its_holders() -
     assert index._key_weight(20_000) < 0.4 < index._key_weight(100)
     candidates = index.candidates(prepare_traveller(Traveller("t", full_name="Sima Tesfalidet")))
     assert [index.entries[c].entry.entry_key for c in candidates] == ["SIMA"]
+
+
+def test_a_name_written_with_a_part_twice_is_found_at_the_threshold_share() -> None:
+    # Almaz counts once (alike parts), so the share needed is capped at what one listed
+    # Almaz Almaz Selamawit can cover: the name as written is still a candidate.
+    entries = [*_entries(), ListedPerson("l", "ALMAZ", "Almaz Almaz Selamawit")]
+    strict = WatchlistIndex(entries, ScreeningSettings(), pool_limit=0)
+    matches = strict.screen(Traveller("t", full_name="Almaz Almaz Selamawit"))
+    assert [m.entry.entry_key for m in matches][:1] == ["ALMAZ"]

@@ -1,12 +1,18 @@
 """An in-memory watchlist index: candidate retrieval by blocking keys, then the scorer.
 
-Every listed name (and alias) is analysed once; its blocking keys (``filet.names.name_keys``:
-consonant skeletons and equivalence symbols, across scripts) and the document number point to the
-entry. A traveller's candidates are the entries that share keys with
-name parts carrying at least ``min_cover`` of the name's frequency weight (sharing only a common
-given name cannot reach the review band, so such entries are not scored), and any entry with the
-same document number; keys shared by more than ``block_cap`` entries are ignored. Only candidates are scored, so one traveller takes milliseconds against
-a large list. Blocks are numpy arrays: a million entries fit in a few hundred megabytes.
+Every listed name (and alias) is analysed once; its blocking keys (:func:`_part_keys`:
+consonant skeletons, equivalence and familiar-form groups, and readings where a skeleton says
+too little, across scripts) and the document number point to the entry. A traveller's
+candidates are the entries that cover name parts carrying at least ``min_cover`` of the name's
+frequency weight (sharing only a common given name cannot reach the review band, so such
+entries are not scored), and any entry with the same document number. Each part counts once
+(parts sharing a key, Marco Marko, once together), and a part covered only by a two-letter
+skeleton key counts for no more than that key's own weight in the list, so a rare name sharing
+such a skeleton with thousands of others brings none of them in. A name whose parts' blocks hold more
+than ``pool_limit`` entries is retrieved at the threshold's share instead. Keys shared by more
+than ``block_cap`` entries are ignored. Only candidates are scored, so one traveller takes
+milliseconds against a large list. Blocks are numpy arrays: a million entries fit in a few
+hundred megabytes.
 
 Before the full, explained comparison, every candidate gets a cheap *upper bound* of its name
 score, computed for all candidates at once with numpy: each distinct listed name is a row of
@@ -67,9 +73,11 @@ from filet.screening._score import (
 
 DEFAULT_BLOCK_CAP = 200_000  # a key shared by more entries than this says nothing
 DEFAULT_MIN_COVER = 0.5  # share of the name's weight a candidate must share keys with
+DEFAULT_POOL_LIMIT = 20_000  # seed-block entries past which the share is the threshold
 _ROW_CACHE_LIMIT = 50_000  # traveller parts whose token scores are kept
 _SLACK = 1e-9  # floating-point margin of the bound
 _REFERENCE_LIST_SIZE = 1_000_000  # the least list size a key's frequency is judged against
+_CAPPED_SKELETON_LENGTH = 3  # skeleton keys shorter than this count for their own weight
 _SIMILARITY_SLACK = 1e-6  # margin of the vectorised similarity prefilter
 
 
@@ -82,6 +90,7 @@ class WatchlistIndex:
         settings: ScreeningSettings | None = None,
         block_cap: int = DEFAULT_BLOCK_CAP,
         min_cover: float = DEFAULT_MIN_COVER,
+        pool_limit: int = DEFAULT_POOL_LIMIT,
     ) -> None:
         # The index is millions of small long-lived objects (analysed names and their parts):
         # the cyclic garbage collector would walk them all again and again while they are
@@ -93,6 +102,7 @@ class WatchlistIndex:
         gc.disable()
         try:
             self._build(entries, settings, block_cap, min_cover)
+            self.pool_limit = pool_limit
         finally:
             if collecting:
                 gc.enable()
@@ -368,12 +378,16 @@ class WatchlistIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def candidates(self, traveller: PreparedTraveller) -> list[int]:
+    def candidates(self, traveller: PreparedTraveller, threshold: float | None = None) -> list[int]:
         """Positions of the entries worth scoring for this traveller.
 
         An entry is a candidate when it shares keys with name parts carrying at least
         ``min_cover`` of the name's weight (a listed name sharing only a common given name
-        cannot reach the review band), or has the same document number.
+        cannot reach the review band), or has the same document number. When the parts'
+        blocks would bring in more than ``pool_limit`` entries (a name made of common
+        parts, Yang Yan Ng), the share is ``threshold`` instead (default: the review
+        threshold): the parts not sharing a key could then only be matched by spelling, and
+        a name this common is not found by a typo alone.
         """
         found: set[int] = set()
         if traveller.document:
@@ -386,9 +400,11 @@ class WatchlistIndex:
         if not named or total <= 0:
             return sorted(found)
 
-        def blocks_of(keys: set[str]) -> list[npt.NDArray[np.int32]]:
+        def blocks_of(keys: set[str]) -> list[tuple[npt.NDArray[np.int32], bool]]:
+            """The blocks of ``keys``, each with whether its weight is capped (a short
+            skeleton key's)."""
             return [
-                b
+                (b, k.startswith("k:") and len(k) - 2 < _CAPPED_SKELETON_LENGTH)
                 for k in sorted(keys)
                 if (b := self._blocks.get(k)) is not None and len(b) <= self.block_cap
             ]
@@ -408,26 +424,44 @@ class WatchlistIndex:
                 shared = blocks_of(_part_keys(joined, (parts[index], parts[index + 1])))
                 for i in {owner[index], owner[index + 1]}:
                     part_blocks[i] = part_blocks[i] + shared
-        # What sharing a key is worth: the part's weight, but no more than the key's own
-        # weight in the list (a rare name whose only shared key is a two-letter skeleton
-        # held by thousands, Sima/Sam by SM, is no evidence that the two are one name).
+        # What sharing a key is worth: the part's weight, but for a two-letter skeleton key
+        # no more than the key's own weight in the list (a rare name whose only shared key is
+        # a skeleton held by thousands, Sima/Sam by SM, is no evidence that the two are one
+        # name; a shared reading, group, familiar form or longer skeleton is).
         cover_blocks: list[tuple[float, list[tuple[npt.NDArray[np.int32], float]]]] = []
-        for i, blocks in part_blocks.items():
+        for i, keyed in part_blocks.items():
             weight = max(parts[j].weight for j in alike[i])
-            capped = [(block, min(weight, self._key_weight(len(block)))) for block in blocks]
+            capped = [
+                (block, min(weight, self._key_weight(len(block))) if capped_key else weight)
+                for block, capped_key in keyed
+            ]
             if capped:
                 cover_blocks.append((max(cap for _, cap in capped), capped))
         # Prefix filter: an entry that shares no key with the seed parts (the smallest
-        # blocks first, until the other parts' weights cannot reach min_cover) cannot be a
-        # candidate, so the large blocks of common names are only probed, never gathered.
-        needed = self.min_cover * total
-        remaining = sum(weight for weight, _ in cover_blocks)
-        seeds: list[npt.NDArray[np.int32]] = []
-        for weight, capped in sorted(cover_blocks, key=lambda c: sum(len(b) for b, _ in c[1])):
-            if remaining + _SLACK < needed:
-                break
-            seeds.extend(block for block, _ in capped)
-            remaining -= weight
+        # blocks first, until the other parts' weights cannot reach the share needed) cannot
+        # be a candidate, so the large blocks of common names are only probed, never gathered.
+        ordered = sorted(cover_blocks, key=lambda c: sum(len(b) for b, _ in c[1]))
+
+        def seeds_for(needed: float) -> list[npt.NDArray[np.int32]]:
+            remaining = sum(weight for weight, _ in cover_blocks)
+            seeds: list[npt.NDArray[np.int32]] = []
+            for weight, capped in ordered:
+                if remaining + _SLACK < needed:
+                    break
+                seeds.extend(block for block, _ in capped)
+                remaining -= weight
+            return seeds
+
+        # Alike parts count once, so the share needed is capped at what an entry can cover
+        # (Almaz Almaz Selamawit listed as written covers Almaz once).
+        reachable = sum(max(parts[j].weight for j in members) for members in alike.values())
+        needed = min(self.min_cover * total, reachable)
+        seeds = seeds_for(needed)
+        if sum(len(seed) for seed in seeds) > self.pool_limit:
+            strict = self.settings.review_threshold if threshold is None else threshold
+            if strict > self.min_cover:
+                needed = min(strict * total, reachable)
+                seeds = seeds_for(needed)
         if seeds:
             pool = np.unique(np.concatenate(seeds))
             covered = np.zeros(len(pool), dtype=np.float64)
@@ -480,7 +514,7 @@ class WatchlistIndex:
     def _worth_scoring(self, prepared: PreparedTraveller, threshold: float) -> list[int]:
         """Candidates whose name-score bound reaches ``threshold`` (or that share the
         traveller's document number)."""
-        positions = self.candidates(prepared)
+        positions = self.candidates(prepared, threshold)
         if not positions or threshold <= 0:
             return positions
         chosen = np.asarray(positions, dtype=np.int64)

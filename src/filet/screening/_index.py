@@ -413,11 +413,8 @@ class WatchlistIndex:
         # or with a joined pair holding it (Abdul Aziz / Abdulaziz covers both words).
         # Parts that share a key (Ali Ali, Marco Marko, Asha Aisha) count once, at the
         # heaviest: one listed Marco covers both, but aligns with one.
-        alike = _alike_parts(parts, named)
-        part_blocks = {
-            i: blocks_of(set().union(*(_part_keys(parts[j]) for j in members)))
-            for i, members in alike.items()
-        }
+        alike, alike_keys = _alike_parts(parts, named)
+        part_blocks = {i: blocks_of(alike_keys[i]) for i in alike}
         owner = {j: i for i, members in alike.items() for j in members}
         for index, joined in traveller.name.joins:
             if index in owner and index + 1 in owner:
@@ -671,9 +668,11 @@ def _part_keys(part: NamePart, pair: tuple[NamePart, NamePart] | None = None) ->
     return keys
 
 
-def _alike_parts(parts: tuple[NamePart, ...], named: list[int]) -> dict[int, list[int]]:
+def _alike_parts(
+    parts: tuple[NamePart, ...], named: list[int]
+) -> tuple[dict[int, list[int]], dict[int, set[str]]]:
     """The parts ``named`` grouped by shared index keys (transitively), each group under its
-    first part."""
+    first part, and each group's keys."""
     groups: dict[int, list[int]] = {}
     group_keys: dict[int, set[str]] = {}
     for i in named:
@@ -689,7 +688,7 @@ def _alike_parts(parts: tuple[NamePart, ...], named: list[int]) -> dict[int, lis
             groups[first].extend(groups.pop(other))
             group_keys[first] |= group_keys.pop(other)
         groups[first].sort()
-    return groups
+    return groups, group_keys
 
 
 def _name_keys(name: AnalysedName) -> set[str]:

@@ -222,7 +222,7 @@ def _covering_entries(
         weight = max(name.names[i].weight for i in members)
         best: dict[int, float] = {}
         for key in keys:
-            block = index._blocks.get(key)
+            block = index._block(key)
             if block is not None and len(block) <= index.block_cap:
                 # A key is worth no more than its own weight in the list.
                 skeleton = key.startswith("k:") and len(key) == 4  # a two-letter skeleton

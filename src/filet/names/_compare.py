@@ -170,23 +170,25 @@ def _best_fuzzy(a: NamePart, b: NamePart, threshold: float) -> float:
 
 _PairKey = tuple[str, str, str, str]
 _PAIR_CACHE_LIMIT = 500_000
-_pair_caches: dict[int, tuple[NameMatchSettings, dict[_PairKey, tuple[float, MatchRule]]]] = {}
+_pair_caches: dict[tuple[int, bool], tuple[NameMatchSettings, dict[_PairKey, Any]]] = {}
 
 
-def _pair_cache(settings: NameMatchSettings) -> dict[_PairKey, tuple[float, MatchRule]]:
+def _pair_cache(settings: NameMatchSettings, compound: bool = False) -> dict[_PairKey, Any]:
     """Scores of part pairs already seen, per settings: a population shares most of its name
     tokens, so in batch screening the same pairs (Mohammed/Ali) recur millions of times.
     Looked up by the settings object's identity (hashing every field on each call costs more
-    than the lookup); equal settings objects fall back to their value."""
-    found = _pair_caches.get(id(settings))
+    than the lookup); equal settings objects fall back to their value. ``compound``: the
+    cache of a part against a joined pair (:func:`_compound_score`)."""
+    slot = (id(settings), compound)
+    found = _pair_caches.get(slot)
     if found is not None and found[0] is settings and len(found[1]) <= _PAIR_CACHE_LIMIT:
         return found[1]
-    for other, cache in _pair_caches.values():
-        if other == settings and len(cache) <= _PAIR_CACHE_LIMIT:
-            _pair_caches[id(settings)] = (settings, cache)
+    for (_, kind), (other, cache) in _pair_caches.items():
+        if kind == compound and other == settings and len(cache) <= _PAIR_CACHE_LIMIT:
+            _pair_caches[slot] = (settings, cache)
             return cache
-    fresh: dict[_PairKey, tuple[float, MatchRule]] = {}
-    _pair_caches[id(settings)] = (settings, fresh)
+    fresh: dict[_PairKey, Any] = {}
+    _pair_caches[slot] = (settings, fresh)
     return fresh
 
 
@@ -285,18 +287,17 @@ def compare(
             weakest = best
     if len(qs) != len(cs) or weakest < settings.compound_search_below:
         threshold = settings.compound_threshold
+        compounds = _pair_cache(settings, compound=True)
         for j, joined in b.joins:
             for i, q in enumerate(qs):
-                if _may_compound(q, joined):
-                    score, _ = score_parts(q, joined, settings)
-                    if score >= threshold:
-                        options.append((score, 0, MatchRule.COMPOUND, (i,), (j, j + 1)))
+                score = _compound_score(q, joined, settings, compounds)
+                if score >= threshold:
+                    options.append((score, 0, MatchRule.COMPOUND, (i,), (j, j + 1)))
         for i, joined in a.joins:
             for j, c in enumerate(cs):
-                if _may_compound(joined, c):
-                    score, _ = score_parts(joined, c, settings)
-                    if score >= threshold:
-                        options.append((score, 0, MatchRule.COMPOUND, (i, i + 1), (j,)))
+                score = _compound_score(joined, c, settings, compounds)
+                if score >= threshold:
+                    options.append((score, 0, MatchRule.COMPOUND, (i, i + 1), (j,)))
     options.sort(reverse=True, key=_option_order)
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -359,6 +360,18 @@ def compare(
         candidate=b.text,
         settings_version=settings.version,
     )
+
+
+def _compound_score(
+    a: NamePart, b: NamePart, settings: NameMatchSettings, cache: dict[_PairKey, Any]
+) -> float:
+    """The score of a part against a joined pair (either way round), 0 when they cannot
+    match at all (:func:`_may_compound`); cached, as a part pair is."""
+    key = (a.text, a.form, b.text, b.form)
+    found: float | None = cache.get(key)
+    if found is None:
+        found = cache[key] = score_parts(a, b, settings)[0] if _may_compound(a, b) else 0.0
+    return found
 
 
 def _may_compound(a: NamePart, b: NamePart) -> bool:

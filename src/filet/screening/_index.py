@@ -61,6 +61,7 @@ from filet.names import (
     compare,
     score_parts,
 )
+from filet.screening._kernels import covering, name_bounds, shares_feature
 from filet.screening._model import ListedPerson, ScreeningMatch, Traveller, normalise_document
 from filet.screening._score import (
     PartialDate,
@@ -159,9 +160,22 @@ class WatchlistIndex:
                 blocking.add("d:" + prepared.document)
             for block_key in blocking:
                 building[block_key].append(position)
-        self._blocks: dict[str, npt.NDArray[np.int32]] = {
-            key: np.asarray(positions, dtype=np.int32) for key, positions in building.items()
-        }
+        # Blocks as one compressed list: block k holds
+        # _postings[_block_offsets[k]:_block_offsets[k + 1]] (sorted entry positions).
+        self._key_ids: dict[str, int] = {}
+        sizes: list[int] = []
+        for block_key, positions in building.items():
+            self._key_ids[block_key] = len(sizes)
+            sizes.append(len(positions))
+        self._postings = np.fromiter(
+            (position for positions in building.values() for position in positions),
+            dtype=np.int32,
+            count=sum(sizes),
+        )
+        del building
+        self._block_offsets = np.concatenate(
+            ([0], np.cumsum(np.asarray(sizes, dtype=np.int64)))
+        ).astype(np.int64)
         width = max((len(row) for row in name_tokens), default=1)
         self._name_tokens = np.full((len(name_tokens), max(width, 1)), -1, dtype=np.int32)
         for row_number, row in enumerate(name_tokens):
@@ -252,16 +266,35 @@ class WatchlistIndex:
         name: AnalysedName,
         name_ids: npt.NDArray[np.int32],
         scorer: Callable[[NamePart, npt.NDArray[np.int32]], npt.NDArray[np.float64]] | None = None,
+        refine_above: float = 0.0,
     ) -> npt.NDArray[np.float64]:
         """An upper bound of the name score of ``name`` against each listed name: a bound of
         the matched share times a bound of the evidence factor (both only grow with part
-        scores, and each part's best token is at least what alignment gives it). The share's
-        denominator is at least the query's weight without title-or-name words plus the least
-        penalty of each listed part that nothing can match.
+        scores, and each part's best token is at least what alignment gives it).
+
+        - The matched weight is at most the best tiling of the traveller's parts into singles
+          and adjacent joined pairs, each at its best token in the listed name (alignment uses
+          each part once); and at most the sum over listed columns of the best weighted score
+          any traveller part or pair gives it (alignment is one to one: two spellings of one
+          given name, Marco Marko, cannot both match the one Marco listed). Likewise the
+          information (bits) behind the evidence factor.
+        - A part meets a joined pair only as a compound, from ``compound_threshold`` up; two
+          joined pairs never meet.
+        - The share's denominator is at least the query's weight without title-or-name words,
+          plus the least penalty of each listed part that neither it nor a joined pair holding
+          it can match; while traveller parts that nothing can match remain, that many of
+          those listed parts pay the conflict penalty instead, each on at least the listed
+          name's smallest weight.
+
+        - A bound at or above ``refine_above`` is then tightened: the matched weight is at
+          most that of the best one-to-one alignment of the traveller's parts with the listed
+          name's (a short dynamic programme; the two sums above each relax it, and Yang Yan
+          Ng could take 洋 both as Yang and as the pair Yan Ng).
 
         ``scorer`` gives each traveller part's score against tokens (default: the exact
         :meth:`_token_scores`); the bound only grows with these scores, so an upper bound of
-        them (:meth:`_TokenVocabulary.upper_scores`) gives an upper bound of the bound."""
+        them (:meth:`_TokenVocabulary.upper_scores`) gives an upper bound of the bound. The
+        loop over listed names is compiled (:func:`filet.screening._kernels.name_bounds`)."""
         token_scores = scorer or self._token_scores
         parts = name.names
         weights = name.weights
@@ -270,113 +303,64 @@ class WatchlistIndex:
         )
         if not parts or floor <= 0:
             return np.ones(len(name_ids), dtype=np.float64)
-        rows = self._name_tokens[name_ids]
-        present = rows >= 0
-        tokens, inverse = np.unique(rows[present], return_inverse=True)
+        ids = np.asarray(name_ids, dtype=np.int64)
+        rows = self._name_tokens[ids]
+        tokens = np.unique(rows[rows >= 0])
         token_bits = self._token_bits[tokens]
-        scores = np.zeros(rows.shape, dtype=np.float64)
-        informed = np.zeros(rows.shape, dtype=np.float64)
-        # Whether a query part or joined pair scores above 0 with a column's token (one more
-        # column, never matched, for "no joined pair").
-        partnered = np.zeros((rows.shape[0], rows.shape[1] + 1), dtype=bool)
-        # A part meets a joined pair only as a compound, from compound_threshold up; two joined
-        # pairs never meet.
-        joined_columns = self._joined_column[name_ids]
-        compound = DEFAULT_SETTINGS.compound_threshold
-        best: list[npt.NDArray[np.float64]] = []
-        best_bits: list[npt.NDArray[np.float64]] = []
-        # The alignment is one to one: each listed column (a part, or a joined pair) takes at
-        # most one query part or pair, so the sum over columns of the best weighted score any
-        # query part gives it bounds the matched weight too (two spellings of one given name
-        # in the query, Marco Marko, cannot both match the one Marco listed).
-        column_matched = np.zeros(rows.shape, dtype=np.float64)
-        column_bits = np.zeros(rows.shape, dtype=np.float64)
-        for part, weight in zip(parts, weights, strict=True):
+        joins = name.joins
+        queries = [*parts, *(joined for _, joined in joins)]
+        query_bits = [
+            *(part.bits for part in parts),
+            *(max(parts[index].bits, parts[index + 1].bits) for index, _ in joins),
+        ]
+        scores = np.zeros((len(queries), len(tokens)), dtype=np.float64)
+        informed = np.zeros_like(scores)
+        for number, (part, part_bits) in enumerate(zip(queries, query_bits, strict=True)):
             row = token_scores(part, tokens)
-            scores[present] = row[inverse]
-            informed[present] = (row * np.minimum(token_bits, part.bits))[inverse]
-            unused = joined_columns & (scores < compound)
-            scores[unused] = 0.0
-            informed[unused] = 0.0
-            partnered[:, :-1] |= scores > 0
-            best.append(scores.max(axis=1))
-            best_bits.append(informed.max(axis=1))
-            np.maximum(column_matched, weight * scores, out=column_matched)
-            np.maximum(column_bits, informed, out=column_bits)
-        join_best: dict[int, npt.NDArray[np.float64]] = {}
-        join_bits: dict[int, npt.NDArray[np.float64]] = {}
-        for index, joined in name.joins:
-            row = token_scores(joined, tokens)
-            pair_bits = max(parts[index].bits, parts[index + 1].bits)
-            scores[present] = row[inverse]
-            informed[present] = (row * np.minimum(token_bits, pair_bits))[inverse]
-            unused = joined_columns | (scores < compound)
-            scores[unused] = 0.0
-            informed[unused] = 0.0
-            partnered[:, :-1] |= scores > 0
-            join_best[index] = scores.max(axis=1)
-            join_bits[index] = informed.max(axis=1)
-            pair_weight = weights[index] + weights[index + 1]
-            np.maximum(column_matched, pair_weight * scores, out=column_matched)
-            np.maximum(column_bits, informed, out=column_bits)
-        # The alignment uses each query part once, alone or in one joined pair: the best
-        # tiling of the parts into singles and adjacent pairs (a short dynamic programme,
-        # for all names at once) bounds the matched weight, and likewise the information.
-        matched_before = np.zeros(len(name_ids), dtype=np.float64)  # tiling of parts < k - 1
-        bits_before = np.zeros(len(name_ids), dtype=np.float64)
-        matched = weights[0] * best[0]  # tiling of parts < k, from k = 1
-        bits = best_bits[0]
-        for k in range(2, len(parts) + 1):
-            single = matched + weights[k - 1] * best[k - 1]
-            single_bits = bits + best_bits[k - 1]
-            if k - 2 in join_best:
-                pair = (weights[k - 2] + weights[k - 1]) * join_best[k - 2]
-                single = np.maximum(single, matched_before + pair)
-                single_bits = np.maximum(single_bits, bits_before + join_bits[k - 2])
-            matched_before, bits_before = matched, bits
-            matched, bits = single, single_bits
-        matched = np.minimum(matched, column_matched.sum(axis=1))
-        bits = np.minimum(bits, column_bits.sum(axis=1))
+            scores[number] = row
+            informed[number] = row * np.minimum(token_bits, part_bits)
+        join_of = np.full(len(parts), -1, dtype=np.int64)
+        for number, (index, _) in enumerate(joins):
+            join_of[index] = number
+        join_first = np.asarray([index for index, _ in joins], dtype=np.int64)
         settings = DEFAULT_SETTINGS
-        evidence = 1.0 - (1.0 - settings.evidence_floor) * np.exp(
-            -bits / settings.evidence_scale_bits
+        bound: npt.NDArray[np.float64] = name_bounds(
+            ids,
+            self._name_tokens,
+            self._joined_column,
+            self._joined_before,
+            self._joined_after,
+            self._leftover_penalty,
+            self._min_weight,
+            tokens,
+            scores,
+            informed,
+            np.asarray(weights, dtype=np.float64),
+            np.asarray([part.optional for part in parts], dtype=np.bool_),
+            join_of,
+            join_first,
+            float(floor),
+            settings.compound_threshold,
+            self._least_penalty,
+            settings.conflict_penalty,
+            settings.evidence_floor,
+            settings.evidence_scale_bits,
+            refine_above,
         )
-        # A listed part that neither it nor a joined pair holding it can match is left over,
-        # and costs at least its least penalty in the denominator.
-        picks = np.arange(len(name_ids))[:, None]
-        may_match = (
-            partnered[:, :-1]
-            | partnered[picks, self._joined_before[name_ids]]
-            | partnered[picks, self._joined_after[name_ids]]
-        )
-        left = self._leftover_penalty[name_ids] * ~may_match
-        leftover = left.sum(axis=1)
-        # A query part (not a title-or-name word) that nothing in the listed name can match,
-        # alone or joined to a neighbour, is left over too: while such parts remain, the
-        # listed parts left over pay the conflict penalty instead of the least one, so at
-        # least min(query parts left, listed parts left) of them pay the difference, each on
-        # at least the listed name's smallest weight.
-        alone = np.zeros(len(name_ids), dtype=np.int64)
-        for index, part in enumerate(parts):
-            if part.optional:
-                continue
-            unmatched = best[index] <= 0
-            for pair_index in (index - 1, index):
-                if pair_index in join_best:
-                    unmatched &= join_best[pair_index] <= 0
-            alone += unmatched
-        if settings.conflict_penalty > self._least_penalty and alone.any():
-            paying = np.minimum(alone, (left > 0).sum(axis=1))
-            leftover += (
-                paying
-                * self._min_weight[name_ids]
-                * (settings.conflict_penalty - self._least_penalty)
-            )
-        bound: npt.NDArray[np.float64] = matched / (floor + leftover) * evidence
         return bound
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def _block(self, key: str) -> npt.NDArray[np.int32] | None:
+        """The sorted positions of the entries holding blocking ``key`` (None if none)."""
+        number = self._key_ids.get(key)
+        if number is None:
+            return None
+        block: npt.NDArray[np.int32] = self._postings[
+            self._block_offsets[number] : self._block_offsets[number + 1]
+        ]
+        return block
 
     def candidates(self, traveller: PreparedTraveller, threshold: float | None = None) -> list[int]:
         """Positions of the entries worth scoring for this traveller.
@@ -391,7 +375,7 @@ class WatchlistIndex:
         """
         found: set[int] = set()
         if traveller.document:
-            block = self._blocks.get("d:" + traveller.document)
+            block = self._block("d:" + traveller.document)
             if block is not None:
                 found.update(block.tolist())
         parts = traveller.name.names
@@ -400,14 +384,21 @@ class WatchlistIndex:
         if not named or total <= 0:
             return sorted(found)
 
-        def blocks_of(keys: set[str]) -> list[tuple[npt.NDArray[np.int32], bool]]:
-            """The blocks of ``keys``, each with whether its weight is capped (a short
-            skeleton key's)."""
-            return [
-                (b, k.startswith("k:") and len(k) - 2 < _CAPPED_SKELETON_LENGTH)
-                for k in sorted(keys)
-                if (b := self._blocks.get(k)) is not None and len(b) <= self.block_cap
-            ]
+        offsets = self._block_offsets
+
+        def blocks_of(keys: set[str]) -> list[tuple[int, int, bool]]:
+            """The blocks of ``keys`` (number, size), each with whether its weight is capped
+            (a short skeleton key's)."""
+            found: list[tuple[int, int, bool]] = []
+            for k in sorted(keys):
+                number = self._key_ids.get(k)
+                if number is None:
+                    continue
+                size = int(offsets[number + 1] - offsets[number])
+                if size <= self.block_cap:
+                    capped = k.startswith("k:") and len(k) - 2 < _CAPPED_SKELETON_LENGTH
+                    found.append((number, size, capped))
+            return found
 
         # Each part counts once: an entry covers a part when it shares a key with the part
         # or with a joined pair holding it (Abdul Aziz / Abdulaziz covers both words).
@@ -425,54 +416,61 @@ class WatchlistIndex:
         # no more than the key's own weight in the list (a rare name whose only shared key is
         # a skeleton held by thousands, Sima/Sam by SM, is no evidence that the two are one
         # name; a shared reading, group, familiar form or longer skeleton is).
-        cover_blocks: list[tuple[float, list[tuple[npt.NDArray[np.int32], float]]]] = []
+        cover_blocks: list[tuple[float, int, list[tuple[int, float]]]] = []
         for i, keyed in part_blocks.items():
             weight = max(parts[j].weight for j in alike[i])
             capped = [
-                (block, min(weight, self._key_weight(len(block))) if capped_key else weight)
-                for block, capped_key in keyed
+                (number, min(weight, self._key_weight(size)) if capped_key else weight)
+                for number, size, capped_key in keyed
             ]
             if capped:
-                cover_blocks.append((max(cap for _, cap in capped), capped))
+                cover_blocks.append(
+                    (max(cap for _, cap in capped), sum(size for _, size, _ in keyed), capped)
+                )
         # Prefix filter: an entry that shares no key with the seed parts (the smallest
         # blocks first, until the other parts' weights cannot reach the share needed) cannot
         # be a candidate, so the large blocks of common names are only probed, never gathered.
-        ordered = sorted(cover_blocks, key=lambda c: sum(len(b) for b, _ in c[1]))
+        ordered = sorted(cover_blocks, key=lambda c: c[1])
 
-        def seeds_for(needed: float) -> list[npt.NDArray[np.int32]]:
-            remaining = sum(weight for weight, _ in cover_blocks)
-            seeds: list[npt.NDArray[np.int32]] = []
-            for weight, capped in ordered:
+        def seeds_for(needed: float) -> tuple[list[int], int]:
+            remaining = sum(weight for weight, _, _ in cover_blocks)
+            seeds: list[int] = []
+            size = 0
+            for weight, held, capped in ordered:
                 if remaining + _SLACK < needed:
                     break
-                seeds.extend(block for block, _ in capped)
+                seeds.extend(number for number, _ in capped)
+                size += held
                 remaining -= weight
-            return seeds
+            return seeds, size
 
         # Alike parts count once, so the share needed is capped at what an entry can cover
         # (Almaz Almaz Selamawit listed as written covers Almaz once).
         reachable = sum(max(parts[j].weight for j in members) for members in alike.values())
         needed = min(self.min_cover * total, reachable)
-        seeds = seeds_for(needed)
-        if sum(len(seed) for seed in seeds) > self.pool_limit:
+        seeds, size = seeds_for(needed)
+        if size > self.pool_limit:
             strict = self.settings.review_threshold if threshold is None else threshold
             if strict > self.min_cover:
                 needed = min(strict * total, reachable)
-                seeds = seeds_for(needed)
+                seeds, size = seeds_for(needed)
         if seeds:
-            pool = np.unique(np.concatenate(seeds))
-            covered = np.zeros(len(pool), dtype=np.float64)
-            probed: dict[int, npt.NDArray[np.bool_]] = {}
-            for _, capped in cover_blocks:
-                best = np.zeros(len(pool), dtype=np.float64)
-                for block, cap in capped:
-                    inside = probed.get(id(block))
-                    if inside is None:
-                        at = np.searchsorted(block, pool)
-                        inside = probed[id(block)] = block[np.minimum(at, len(block) - 1)] == pool
-                    np.maximum(best, np.where(inside, cap, 0.0), out=best)
-                covered += best
-            found.update(pool[covered >= needed - _SLACK].tolist())
+            numbers = [number for _, _, capped in cover_blocks for number, _ in capped]
+            chosen = covering(
+                self._postings,
+                offsets,
+                np.asarray(numbers, dtype=np.int64),
+                np.asarray(
+                    [cap for _, _, capped in cover_blocks for _, cap in capped], dtype=np.float64
+                ),
+                np.repeat(
+                    np.arange(len(cover_blocks), dtype=np.int64),
+                    [len(capped) for _, _, capped in cover_blocks],
+                ),
+                np.asarray(seeds, dtype=np.int64),
+                needed - _SLACK,
+            )
+            found.update(chosen.tolist())
         return sorted(found)
 
     def _key_weight(self, holders: int) -> float:
@@ -530,19 +528,21 @@ class WatchlistIndex:
         # names that pass it.
         bounds = np.zeros(len(unique_names), dtype=np.float64)
         upper = _UpperScores(self._vocabulary, prepared.name)
-        passing = self._bounds(prepared.name, unique_names, upper) >= threshold - _SLACK
+        refine = threshold - _SLACK
+        passing = self._bounds(prepared.name, unique_names, upper, refine) >= refine
         if passing.any():
             bounds[passing] = self._bounds(
                 prepared.name,
                 unique_names[passing],
                 lambda part, tokens: self._live_token_scores(part, tokens, upper),
+                refine,
             )
         bounds = bounds[inverse]
         per_entry = np.zeros(len(chosen), dtype=np.float64)
         np.maximum.at(per_entry, owner, bounds)
         keep = per_entry >= threshold - _SLACK
         if prepared.document:
-            block = self._blocks.get("d:" + prepared.document)
+            block = self._block("d:" + prepared.document)
             if block is not None:
                 keep |= np.isin(chosen, block)
         kept: list[int] = chosen[keep].tolist()
@@ -743,55 +743,72 @@ class _TokenVocabulary:
     cognates include the token's group, when one is an initial, when their string similarity
     (mean of Jaro-Winkler and normalised Levenshtein over their readings) reaches
     ``fuzzy_threshold``, or when the Jaro-Winkler similarity of their skeleton keys reaches
-    ``skeleton_fuzzy_threshold``. The shared features are looked up in inverted lists and the
+    ``skeleton_fuzzy_threshold``. The shared features are looked up in each token's compressed list of feature ids (compiled) and the
     similarities computed for all tokens at once with RapidFuzz ``cdist`` (C, not one Python
     call per pair); a token passing none of these tests scores 0 without being compared.
     """
 
     def __init__(self, tokens: list[NamePart]) -> None:
         self.tokens = tokens
-        self._features: dict[str, list[int]] = defaultdict(list)
+        feature_ids: dict[str, int] = {}
+        token_features: list[int] = []
+        feature_counts: list[int] = []
         forms: list[str] = []
         keys: list[str] = []
         form_counts: list[int] = []
         key_counts: list[int] = []
-        for number, token in enumerate(tokens):
+        for token in tokens:
             readings = sorted(token.forms | {token.form})
             forms.extend(readings)
             form_counts.append(len(readings))
             keys.extend(sorted(token.keys))
             key_counts.append(len(token.keys))
-            for feature in (
-                *(f"f:{form}" for form in readings),
-                *(f"s:{symbol}" for symbol in token.symbols),
-                *(f"n:{nickname}" for nickname in token.nicknames),
-                *(f"k:{key}" for key in token.keys),
-            ):
-                self._features[feature].append(number)
-        # Each token's readings and keys as compressed lists (strings, offsets).
+            own = sorted(
+                {
+                    feature_ids.setdefault(feature, len(feature_ids))
+                    for feature in (
+                        *(f"f:{form}" for form in readings),
+                        *(f"s:{symbol}" for symbol in token.symbols),
+                        *(f"n:{nickname}" for nickname in token.nicknames),
+                        *(f"k:{key}" for key in token.keys),
+                    )
+                }
+            )
+            token_features.extend(own)
+            feature_counts.append(len(own))
+        # Each token's readings, keys and feature ids as compressed lists.
         self._strings = (_Strings(forms, form_counts), _Strings(keys, key_counts))
-        self._initials = {number for number, token in enumerate(tokens) if token.is_initial}
-        self._related: dict[tuple[str, str], set[int]] = {}
-        self._related_arrays: dict[tuple[str, str], npt.NDArray[np.int64]] = {}
+        self._feature_ids = feature_ids
+        self._token_features = np.asarray(token_features, dtype=np.int32)
+        self._feature_offsets = np.concatenate(
+            ([0], np.cumsum(np.asarray(feature_counts, dtype=np.int64)))
+        ).astype(np.int64)
+        self._is_initial = np.asarray([token.is_initial for token in tokens], dtype=np.bool_)
+        self._part_features: dict[tuple[str, str], npt.NDArray[np.int32]] = {}
 
-    def _related_to(self, part: NamePart) -> set[int]:
-        """Tokens sharing a reading, group, hypocoristic group or key with ``part`` (or whose
-        group is one of its cognates)."""
+    def _related(self, part: NamePart, chosen: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """For each token of ``chosen``, whether it shares a reading, group, hypocoristic group
+        or key with ``part`` (or its group is one of the part's cognates), or is an initial."""
         key = (part.text, part.form)
-        found = self._related.get(key)
-        if found is None:
-            if len(self._related) > _ROW_CACHE_LIMIT:
-                self._related.clear()
-            found = set(self._initials)
-            for feature in (
-                *(f"f:{form}" for form in part.forms | {part.form}),
-                *(f"s:{symbol}" for symbol in part.symbols | part.cognates),
-                *(f"n:{nickname}" for nickname in part.nicknames),
-                *(f"k:{key}" for key in part.keys),
-            ):
-                found.update(self._features.get(feature, ()))
-            self._related[key] = found
-        return found
+        wanted = self._part_features.get(key)
+        if wanted is None:
+            if len(self._part_features) > _ROW_CACHE_LIMIT:
+                self._part_features.clear()
+            found = {
+                self._feature_ids.get(feature, -1)
+                for feature in (
+                    *(f"f:{form}" for form in part.forms | {part.form}),
+                    *(f"s:{symbol}" for symbol in part.symbols | part.cognates),
+                    *(f"n:{nickname}" for nickname in part.nicknames),
+                    *(f"k:{key}" for key in part.keys),
+                )
+            }
+            found.discard(-1)
+            wanted = self._part_features[key] = np.asarray(sorted(found), dtype=np.int32)
+        related: npt.NDArray[np.bool_] = shares_feature(
+            chosen, self._feature_offsets, self._token_features, self._is_initial, wanted
+        )
+        return related
 
     def upper_scores(
         self, part: NamePart, tokens: npt.NDArray[np.int32], settings: NameMatchSettings
@@ -820,7 +837,7 @@ class _TokenVocabulary:
             if part.is_initial:
                 upper[number] = 1.0
             else:
-                upper[number] = np.isin(chosen, self._related_array(part))
+                upper[number] = self._related(part, chosen)
         forms, keys = self._strings
         for strings, queries, scorers, threshold in (
             (
@@ -852,28 +869,14 @@ class _TokenVocabulary:
             upper[wanted] = np.where(reach, np.maximum(rows, value + _SIMILARITY_SLACK), rows)
         return np.minimum(upper, 1.0)
 
-    def _related_array(self, part: NamePart) -> npt.NDArray[np.int64]:
-        key = (part.text, part.form)
-        found = self._related_arrays.get(key)
-        if found is None:
-            if len(self._related_arrays) > _ROW_CACHE_LIMIT:
-                self._related_arrays.clear()
-            found = self._related_arrays[key] = np.fromiter(
-                sorted(self._related_to(part)), dtype=np.int64
-            )
-        return found
-
     def may_match(
         self, part: NamePart, tokens: list[int], settings: NameMatchSettings
     ) -> list[bool]:
         """For each token, whether ``score_parts(part, token)`` may be above 0."""
         if part.is_initial:
             return [True] * len(tokens)
-        related = self._related_to(part)
-        possible = np.fromiter(
-            (token in related for token in tokens), dtype=bool, count=len(tokens)
-        )
         chosen = np.asarray(tokens, dtype=np.int64)
+        possible = self._related(part, chosen)
         forms, keys = self._strings
         for strings, query, scorers, threshold in (
             (

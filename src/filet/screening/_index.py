@@ -61,7 +61,13 @@ from filet.names import (
     compare,
     score_parts,
 )
-from filet.screening._kernels import covering, name_bounds, shares_feature
+from filet.screening._kernels import (
+    covering,
+    name_bounds,
+    raise_to_similarity,
+    shares_feature,
+    warm_up,
+)
 from filet.screening._model import ListedPerson, ScreeningMatch, Traveller, normalise_document
 from filet.screening._score import (
     PartialDate,
@@ -189,6 +195,7 @@ class WatchlistIndex:
         self._token_bits = np.asarray([part.bits for part in self._tokens], dtype=np.float64)
         self._vocabulary = _TokenVocabulary(self._tokens)
         self._rows: dict[tuple[str, str], dict[int, float]] = {}
+        warm_up()
 
     def _leftover_bounds(self) -> None:
         """For each listed name, per token column: the least penalty of leaving the part
@@ -858,15 +865,17 @@ class _TokenVocabulary:
             if not query or not choices:
                 continue
             similarity = _mean_similarity(query, choices, scorers, threshold)
-            per_part = _group_max(similarity, np.asarray([len(q) for q in queries]), axis=0)
-            best = _group_max(per_part, lengths, axis=1)
-            reach = best >= threshold - _SIMILARITY_SLACK
-            if strings is forms:
-                value = np.maximum(best, settings.known_apart_cap)
-            else:
-                value = best * settings.skeleton_score
-            rows = upper[wanted]
-            upper[wanted] = np.where(reach, np.maximum(rows, value + _SIMILARITY_SLACK), rows)
+            raise_to_similarity(
+                upper,
+                np.asarray(wanted, dtype=np.int64),
+                similarity,
+                _offsets([len(texts) for texts in queries]),
+                _offsets(lengths),
+                threshold - _SIMILARITY_SLACK,
+                settings.known_apart_cap if strings is forms else 0.0,
+                1.0 if strings is forms else settings.skeleton_score,
+                _SIMILARITY_SLACK,
+            )
         return np.minimum(upper, 1.0)
 
     def may_match(
@@ -940,20 +949,9 @@ def _mean_similarity(
     return similarity / len(scorers)
 
 
-def _group_max(
-    matrix: npt.NDArray[np.float64], lengths: npt.NDArray[np.int64], axis: int
-) -> npt.NDArray[np.float64]:
-    """The maximum of each run of ``lengths`` consecutive rows (axis 0) or columns (axis 1);
-    0 for an empty run."""
-    shape = list(matrix.shape)
-    shape[axis] = len(lengths)
-    out = np.zeros(shape, dtype=np.float64)
-    filled = lengths > 0
-    if filled.any():
-        starts = (np.cumsum(lengths) - lengths)[filled]
-        reduced = np.maximum.reduceat(matrix, starts, axis=axis)
-        if axis == 0:
-            out[filled] = reduced
-        else:
-            out[:, filled] = reduced
-    return out
+def _offsets(counts: Any) -> npt.NDArray[np.int64]:
+    """Offsets of consecutive runs of ``counts`` items (one more than there are runs)."""
+    sizes = np.asarray(counts, dtype=np.int64)
+    offsets: npt.NDArray[np.int64] = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return offsets

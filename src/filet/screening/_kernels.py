@@ -374,3 +374,71 @@ def covering(
             out[kept] = pool[p]
             kept += 1
     return out[:kept]
+
+
+@njit(cache=True, nogil=True)
+def raise_to_similarity(
+    upper: npt.NDArray[np.float64],
+    rows: npt.NDArray[np.int64],
+    similarity: npt.NDArray[np.float64],
+    query_offsets: npt.NDArray[np.int64],
+    choice_offsets: npt.NDArray[np.int64],
+    threshold: float,
+    least: float,
+    factor: float,
+    slack: float,
+) -> None:
+    """Raise ``upper[rows[i], t]`` to what the best similarity between the strings of part
+    ``i`` (rows ``query_offsets[i]:query_offsets[i + 1]`` of ``similarity``) and of token
+    ``t`` (columns ``choice_offsets[t]:choice_offsets[t + 1]``) gives, where it reaches
+    ``threshold``: ``max(best, least) * factor`` plus ``slack``."""
+    for i in range(len(rows)):
+        row = rows[i]
+        for t in range(len(choice_offsets) - 1):
+            best = 0.0
+            for q in range(query_offsets[i], query_offsets[i + 1]):
+                for c in range(choice_offsets[t], choice_offsets[t + 1]):
+                    best = max(best, similarity[q, c])
+            if best >= threshold:
+                value = max(best, least) * factor + slack
+                if value > upper[row, t]:
+                    upper[row, t] = value
+
+
+def warm_up() -> None:
+    """Compile (or load from the disk cache) every kernel for the argument types the index
+    passes, with empty inputs: done once when an index is built, so that neither the first
+    online screening nor each forked batch worker pays it (a few hundred milliseconds)."""
+    none64 = np.zeros(0, dtype=np.int64)
+    none32 = np.zeros(0, dtype=np.int32)
+    floats = np.zeros(0, dtype=np.float64)
+    flags = np.zeros(0, dtype=np.bool_)
+    grid32 = np.zeros((0, 1), dtype=np.int32)
+    grid = np.zeros((0, 1), dtype=np.float64)
+    offsets = np.zeros(1, dtype=np.int64)
+    name_bounds(
+        none64,
+        grid32,
+        np.zeros((0, 1), dtype=np.bool_),
+        grid32,
+        grid32,
+        grid,
+        floats,
+        none32,
+        np.zeros((1, 0), dtype=np.float64),
+        np.zeros((1, 0), dtype=np.float64),
+        np.ones(1, dtype=np.float64),
+        np.zeros(1, dtype=np.bool_),
+        np.full(1, -1, dtype=np.int64),
+        none64,
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        1.0,
+        0.0,
+    )
+    covering(none32, offsets, none64, floats, none64, none64, 0.0)
+    shares_feature(none64, offsets, none32, flags, none32)
+    raise_to_similarity(grid, none64, grid, offsets, offsets, 1.0, 0.0, 1.0, 0.0)

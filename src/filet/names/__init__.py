@@ -25,6 +25,7 @@ from filet.names._compare import (
     PartMatch,
     UnmatchedPart,
     compare,
+    compare_score,
     score_parts,
 )
 from filet.names._phonetic import phonetic_key
@@ -44,6 +45,7 @@ __all__ = [
     "UnmatchedPart",
     "analyse",
     "compare",
+    "compare_score",
     "detect_script",
     "name_keys",
     "phonetic_key",

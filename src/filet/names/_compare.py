@@ -261,11 +261,58 @@ def compare(
     """Compare two names (strings or :class:`AnalysedName`); the query is the searched name."""
     a = query if isinstance(query, AnalysedName) else analyse(query, settings=settings)
     b = candidate if isinstance(candidate, AnalysedName) else analyse(candidate, settings=settings)
-    qs, cs = a.names, b.names
-    if not qs or not cs:
+    if not a.names or not b.names:
         return NameComparison(0.0, 0.0, 0.0, (), (), a.text, b.text, settings.version)
-    # Options: (score, single?, rule, query indexes, candidate indexes).
-    options: list[tuple[float, int, MatchRule, tuple[int, ...], tuple[int, ...]]] = []
+    chosen, matched, bits = _align(a, b, settings)
+    qs, cs = a.names, b.names
+    matches = tuple(
+        PartMatch(
+            tuple(qs[i] for i in q_idx),
+            tuple(cs[j] for j in c_idx),
+            rule,
+            score,
+            sum(a.weights[i] for i in q_idx),
+        )
+        for score, _, rule, q_idx, c_idx in chosen
+    )
+    unmatched: list[UnmatchedPart] = []
+    quality, evidence = _quality(a, b, chosen, matched, bits, settings, unmatched)
+    return NameComparison(
+        score=quality * evidence,
+        quality=quality,
+        evidence=evidence,
+        matches=matches,
+        unmatched=tuple(unmatched),
+        query=a.text,
+        candidate=b.text,
+        settings_version=settings.version,
+    )
+
+
+def compare_score(
+    query: AnalysedName, candidate: AnalysedName, settings: NameMatchSettings = DEFAULT_SETTINGS
+) -> float:
+    """``compare(query, candidate).score`` without the explanation (the same alignment and
+    penalties, none of the objects that explain them): for screening, where most compared
+    names fall below the threshold and their explanation is never read."""
+    if not query.names or not candidate.names:
+        return 0.0
+    chosen, matched, bits = _align(query, candidate, settings)
+    quality, evidence = _quality(query, candidate, chosen, matched, bits, settings, None)
+    return quality * evidence
+
+
+_Option = tuple[float, int, MatchRule, tuple[int, ...], tuple[int, ...]]
+
+
+def _align(
+    a: AnalysedName, b: AnalysedName, settings: NameMatchSettings
+) -> tuple[list[_Option], float, float]:
+    """The parts of ``a`` and ``b`` aligned one to one, best pair first: the chosen options
+    (score, single?, rule, query indexes, candidate indexes), the matched weight and the
+    information (bits) behind it."""
+    qs, cs = a.names, b.names
+    options: list[_Option] = []
     cache = _pair_cache(settings)
     weakest = 1.0
     for i, q in enumerate(qs):
@@ -304,20 +351,33 @@ def compare(
     q_weights = a.weights
     matched = 0.0
     bits = 0.0
-    matches: list[PartMatch] = []
-    for score, _, rule, q_idx, c_idx in options:
+    chosen: list[_Option] = []
+    for option in options:
+        score, _, _, q_idx, c_idx = option
         if used_q.isdisjoint(q_idx) and used_c.isdisjoint(c_idx):
             used_q.update(q_idx)
             used_c.update(c_idx)
-            q_parts = tuple(qs[i] for i in q_idx)
-            c_parts = tuple(cs[j] for j in c_idx)
-            weight = sum(q_weights[i] for i in q_idx)
-            matched += weight * score
-            bits += score * min(
-                max(part.bits for part in q_parts), max(part.bits for part in c_parts)
-            )
-            matches.append(PartMatch(q_parts, c_parts, rule, score, weight))
-    unmatched: list[UnmatchedPart] = []
+            matched += score * sum(q_weights[i] for i in q_idx)
+            bits += score * min(max(qs[i].bits for i in q_idx), max(cs[j].bits for j in c_idx))
+            chosen.append(option)
+    return chosen, matched, bits
+
+
+def _quality(
+    a: AnalysedName,
+    b: AnalysedName,
+    chosen: list[_Option],
+    matched: float,
+    bits: float,
+    settings: NameMatchSettings,
+    unmatched: list[UnmatchedPart] | None,
+) -> tuple[float, float]:
+    """The matched share and the evidence factor of an alignment; each part left over is
+    added to ``unmatched`` with what it cost, when a list is given."""
+    qs, cs = a.names, b.names
+    used_q = {i for option in chosen for i in option[3]}
+    used_c = {j for option in chosen for j in option[4]}
+    q_weights = a.weights
     penalty_total = 0.0
     query_weight = a.total_weight
     left_q = [i for i in range(len(qs)) if i not in used_q]
@@ -330,10 +390,12 @@ def compare(
     for i in left_q:
         if qs[i].optional and free_q:
             query_weight -= q_weights[i]
-            unmatched.append(UnmatchedPart("query", qs[i], 0.0))
+            if unmatched is not None:
+                unmatched.append(UnmatchedPart("query", qs[i], 0.0))
         else:
             conflicts += 1
-            unmatched.append(UnmatchedPart("query", qs[i], q_weights[i]))
+            if unmatched is not None:
+                unmatched.append(UnmatchedPart("query", qs[i], q_weights[i]))
     for j in left_c:
         c = cs[j]
         if c.optional and free_c:
@@ -345,21 +407,13 @@ def compare(
         else:
             penalty = b.weights[j] * settings.unmatched_candidate_penalty
         penalty_total += penalty
-        unmatched.append(UnmatchedPart("candidate", c, penalty))
+        if unmatched is not None:
+            unmatched.append(UnmatchedPart("candidate", c, penalty))
     denominator = query_weight + penalty_total
     quality = matched / denominator if denominator > 0 else 0.0
     floor = settings.evidence_floor
     evidence = 1.0 - (1.0 - floor) * math.exp(-bits / settings.evidence_scale_bits)
-    return NameComparison(
-        score=quality * evidence,
-        quality=quality,
-        evidence=evidence,
-        matches=tuple(matches),
-        unmatched=tuple(unmatched),
-        query=a.text,
-        candidate=b.text,
-        settings_version=settings.version,
-    )
+    return quality, evidence
 
 
 def _compound_score(

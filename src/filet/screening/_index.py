@@ -42,6 +42,7 @@ from __future__ import annotations
 import gc
 import math
 import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -58,7 +59,7 @@ from filet.names import (
     NameMatchSettings,
     NamePart,
     analyse,
-    compare,
+    compare_score,
     score_parts,
 )
 from filet.screening._kernels import (
@@ -559,6 +560,7 @@ class WatchlistIndex:
         """Name comparisons first, once per listed name; the full evidence only for entries
         whose name score reaches ``threshold`` (the other features only subtract) or that
         share the traveller's document number."""
+        scores: dict[int, float] = {}
         comparisons: dict[int, NameComparison] = {}
         matches: list[ScreeningMatch] = []
         for position in self._worth_scoring(prepared, threshold):
@@ -566,12 +568,13 @@ class WatchlistIndex:
             if not (prepared.document and prepared.document == entry.document):
                 best = 0.0
                 for name in entry.names:
-                    comparison = comparisons.get(id(name))
-                    if comparison is None:
-                        comparison = comparisons[id(name)] = compare(prepared.name, name)
-                    best = max(best, comparison.score)
+                    score = scores.get(id(name))
+                    if score is None:
+                        score = scores[id(name)] = compare_score(prepared.name, name)
+                    best = max(best, score)
                 if best < threshold:
                     continue
+            # The explained comparison only for the entries kept.
             matches.append(score_pair(prepared, entry, self.settings, comparisons))
         kept = [m for m in matches if m.score >= threshold]
         kept.sort(key=lambda m: (-m.score, m.entry.list_name, m.entry.entry_key))
@@ -718,8 +721,10 @@ def _screen_chunk(
     task: tuple[list[Traveller], float],
 ) -> list[tuple[Traveller, list[ScreeningMatch]]]:
     """A forked worker's task: the index is the parent's, inherited at fork."""
+    global _similarity_threads
     travellers, limit = task
     assert _FORKED_INDEX is not None
+    _similarity_threads = 1  # the other cores run the other workers
     return list(_FORKED_INDEX.screen_many(travellers, limit))
 
 
@@ -940,13 +945,29 @@ def _mean_similarity(
     query: list[str], choices: list[str], scorers: tuple[Any, ...], threshold: float
 ) -> npt.NDArray[np.float64]:
     """The mean of the scorers' similarities of each query string (rows) to each choice
-    (columns); a similarity below what the mean needs to reach ``threshold`` counts 0."""
+    (columns); a similarity below what the mean needs to reach ``threshold`` counts 0.
+
+    A large matrix (a common name's thousands of candidate tokens) is computed by
+    ``_similarity_threads`` threads (RapidFuzz ``cdist`` releases the GIL): one traveller
+    screened online has both cores; a forked batch worker keeps to one."""
     # The mean of the similarities reaches the threshold only if each reaches this.
     cutoff = max(0.0, len(scorers) * (threshold - _SIMILARITY_SLACK) - len(scorers) + 1)
+    workers = _similarity_threads if len(query) * len(choices) >= _THREADED_PAIRS else 1
     similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
     for scorer in scorers:
-        similarity += cdist(query, choices, scorer=scorer, dtype=np.float64, score_cutoff=cutoff)
+        similarity += cdist(
+            query,
+            choices,
+            scorer=scorer,
+            dtype=np.float64,
+            score_cutoff=cutoff,
+            workers=workers,
+        )
     return similarity / len(scorers)
+
+
+_THREADED_PAIRS = 20_000  # string pairs from which a similarity matrix is worth two threads
+_similarity_threads = min(2, os.cpu_count() or 1)
 
 
 def _offsets(counts: Any) -> npt.NDArray[np.int64]:

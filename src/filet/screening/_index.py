@@ -75,6 +75,7 @@ from filet.screening._score import (
     PreparedEntry,
     PreparedTraveller,
     ScreeningSettings,
+    pair_score,
     prepare_traveller,
     score_pair,
 )
@@ -572,7 +573,7 @@ class WatchlistIndex:
                     if score is None:
                         score = scores[id(name)] = compare_score(prepared.name, name)
                     best = max(best, score)
-                if best < threshold:
+                if best < threshold or pair_score(prepared, entry, self.settings, best) < threshold:
                     continue
             # The explained comparison only for the entries kept.
             matches.append(score_pair(prepared, entry, self.settings, comparisons))

@@ -239,25 +239,63 @@ def score_pair(
             else "no name part matches",
         )
     )
-    score = name_score if name_score >= settings.minimum_name_score else 0.0
-    if score == 0.0 and not (traveller.document and traveller.document == entry.document):
+    final = _final_score(traveller, entry, settings, name_score, evidence)
+    if final is None:
         # No name evidence and no document: the other features only subtract, so stop here.
         return ScreeningMatch(
             traveller.traveller, entry.entry, 0.0, "below", tuple(evidence), best, settings.version
         )
+    return ScreeningMatch(
+        traveller=traveller.traveller,
+        entry=entry.entry,
+        score=round(final, 6),
+        band=settings.band(final),
+        evidence=tuple(evidence),
+        name=best,
+        settings_version=settings.version,
+    )
+
+
+def pair_score(
+    traveller: PreparedTraveller,
+    entry: PreparedEntry,
+    settings: ScreeningSettings,
+    name_score: float,
+) -> float:
+    """The score :func:`score_pair` gives, from the best name score (``compare_score``)
+    without building the evidence that explains it: a screening index keeps only the
+    entries at or above its threshold, and explains those."""
+    final = _final_score(traveller, entry, settings, name_score, None)
+    return 0.0 if final is None else round(final, 6)
+
+
+def _final_score(
+    traveller: PreparedTraveller,
+    entry: PreparedEntry,
+    settings: ScreeningSettings,
+    name_score: float,
+    evidence: list[Evidence] | None,
+) -> float | None:
+    """The score from the name score and the other features (None when there is neither name
+    evidence nor the same document number); each feature's evidence is added to
+    ``evidence`` when a list is given."""
+    score = name_score if name_score >= settings.minimum_name_score else 0.0
+    if score == 0.0 and not (traveller.document and traveller.document == entry.document):
+        return None
     if traveller.document and entry.document:
         if traveller.document == entry.document:
             score = 1.0 - (1.0 - score) * (1.0 - settings.document_weight)
-            evidence.append(
-                Evidence(
-                    "document_number",
-                    traveller.traveller.document_number,
-                    entry.entry.document_number,
-                    settings.document_weight,
-                    "same document number",
+            if evidence is not None:
+                evidence.append(
+                    Evidence(
+                        "document_number",
+                        traveller.traveller.document_number,
+                        entry.entry.document_number,
+                        settings.document_weight,
+                        "same document number",
+                    )
                 )
-            )
-        else:
+        elif evidence is not None:
             evidence.append(
                 Evidence(
                     "document_number",
@@ -269,7 +307,7 @@ def score_pair(
             )
     penalties = 0.0
     penalty, detail = compare_birth_dates(traveller.birth, entry.birth, settings)
-    if traveller.birth is not None or entry.birth is not None:
+    if evidence is not None and (traveller.birth is not None or entry.birth is not None):
         evidence.append(
             Evidence(
                 "birth_date",
@@ -294,20 +332,12 @@ def score_pair(
         agree = same_country(mine, theirs) if feature == "nationality" else _agree(mine, theirs)
         if agree is None:
             continue
-        evidence.append(
-            Evidence(
-                feature, mine, theirs, 0.0 if agree else -cost, "same" if agree else "different"
+        if evidence is not None:
+            evidence.append(
+                Evidence(
+                    feature, mine, theirs, 0.0 if agree else -cost, "same" if agree else "different"
+                )
             )
-        )
         if not agree:
             penalties += cost
-    final = max(0.0, min(1.0, score - penalties)) if score > 0 else 0.0
-    return ScreeningMatch(
-        traveller=traveller.traveller,
-        entry=entry.entry,
-        score=round(final, 6),
-        band=settings.band(final),
-        evidence=tuple(evidence),
-        name=best,
-        settings_version=settings.version,
-    )
+    return max(0.0, min(1.0, score - penalties)) if score > 0 else 0.0

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
+
 from filet.screening import (
     ListedPerson,
     ScreeningSettings,
@@ -161,6 +163,26 @@ def test_a_forked_batch_gives_the_same_results_in_the_same_order() -> None:
         for t, found in index.screen_many(travellers, 0.6, workers=2)
     ]
     assert one == two
+
+
+def test_the_two_thread_paths_of_a_large_candidate_set_give_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A common name's thousands of candidates are bounded, and their similarities computed,
+    on two threads online; forced here on a small list, the results are those of one."""
+    from filet.screening import _index
+
+    index = WatchlistIndex(_entries(), ScreeningSettings())
+    travellers = _travellers()
+    monkeypatch.setattr(_index, "_similarity_threads", 1)
+    one = [[(m.entry.entry_key, m.score) for m in index.screen(t, 0.5)] for t in travellers]
+    monkeypatch.setattr(_index, "_similarity_threads", 2)
+    monkeypatch.setattr(_index, "_THREADED_NAMES", 2)
+    monkeypatch.setattr(_index, "_THREADED_PAIRS", 1)
+    index._rows.clear()
+    two = [[(m.entry.entry_key, m.score) for m in index.screen(t, 0.5)] for t in travellers]
+    assert one == two
+    assert any(one)
 
 
 def test_the_token_prefilter_lets_through_every_token_that_scores() -> None:

@@ -45,6 +45,7 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -333,29 +334,40 @@ class WatchlistIndex:
             join_of[index] = number
         join_first = np.asarray([index for index, _ in joins], dtype=np.int64)
         settings = DEFAULT_SETTINGS
-        bound: npt.NDArray[np.float64] = name_bounds(
-            ids,
-            self._name_tokens,
-            self._joined_column,
-            self._joined_before,
-            self._joined_after,
-            self._leftover_penalty,
-            self._min_weight,
-            tokens,
-            scores,
-            informed,
-            np.asarray(weights, dtype=np.float64),
-            np.asarray([part.optional for part in parts], dtype=np.bool_),
-            join_of,
-            join_first,
-            float(floor),
-            settings.compound_threshold,
-            self._least_penalty,
-            settings.conflict_penalty,
-            settings.evidence_floor,
-            settings.evidence_scale_bits,
-            refine_above,
-        )
+
+        def bounds_of(chunk: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+            found: npt.NDArray[np.float64] = name_bounds(
+                chunk,
+                self._name_tokens,
+                self._joined_column,
+                self._joined_before,
+                self._joined_after,
+                self._leftover_penalty,
+                self._min_weight,
+                tokens,
+                scores,
+                informed,
+                np.asarray(weights, dtype=np.float64),
+                np.asarray([part.optional for part in parts], dtype=np.bool_),
+                join_of,
+                join_first,
+                float(floor),
+                settings.compound_threshold,
+                self._least_penalty,
+                settings.conflict_penalty,
+                settings.evidence_floor,
+                settings.evidence_scale_bits,
+                refine_above,
+            )
+            return found
+
+        if len(ids) < _THREADED_NAMES or _similarity_threads < 2:
+            return bounds_of(ids)
+        # A common name's thousands of candidate names: half on another thread (the kernel
+        # releases the GIL).
+        half = len(ids) // 2
+        other = _threads().submit(bounds_of, ids[half:])
+        bound = np.concatenate((bounds_of(ids[:half]), other.result()))
         return bound
 
     def __len__(self) -> int:
@@ -968,7 +980,17 @@ def _mean_similarity(
 
 
 _THREADED_PAIRS = 20_000  # string pairs from which a similarity matrix is worth two threads
+_THREADED_NAMES = 4_000  # candidate names from which the bound is worth two threads
 _similarity_threads = min(2, os.cpu_count() or 1)
+_pool: ThreadPoolExecutor | None = None
+
+
+def _threads() -> ThreadPoolExecutor:
+    """The one helper thread of the online path (made when first needed)."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="filet-screening")
+    return _pool
 
 
 def _offsets(counts: Any) -> npt.NDArray[np.int64]:

@@ -70,7 +70,9 @@ def name_bounds(
     column_bits = np.empty(width, dtype=np.float64)
     partnered = np.empty(width + 1, dtype=np.bool_)
     local = np.empty(width, dtype=np.int64)
-    table = np.empty((parts + 1, 1 << _MAX_ALIGNED, parts + 1), dtype=np.float64)
+    # A listed name of L parts has 2L - 1 columns: at most (width + 1) // 2 parts.
+    states = 1 << min(_MAX_ALIGNED, (width + 1) // 2)
+    table = np.empty((parts + 1, states, parts + 1), dtype=np.float64)
     for n in range(count):
         name = name_ids[n]
         for w in range(width):

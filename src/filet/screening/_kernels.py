@@ -10,7 +10,9 @@ computes this bound (it is ours, derived from ``filet.names.compare``); Numba co
 one loop that does all of it in a single pass, keeping the code in Python.
 
 The functions are compiled on first use and cached on disk next to this file
-(``cache=True``), so a process pays the compilation (about a second) once per install.
+(``cache=True``): the first index built after an install pays the compilation (about ten
+seconds for all of them on a slow two-core machine), later processes load them from the
+cache (:func:`warm_up`, when an index is built).
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ def name_bounds(
     then the joined pairs), ``informed[q, t]`` that score times the least of the two parts'
     bits; ``join_of[k]`` the row of the joined pair of parts ``k`` and ``k + 1`` (-1 when
     there is none) and ``join_first[j]`` the first part of joined pair ``j``. A bound at or
-    above ``refine_above`` is tightened by the best one-to-one alignment (:func:`_aligned`). The listed-name arrays are the index's, indexed by ``name_ids``. What
-    the bound is and why it holds is said in ``WatchlistIndex._bounds``.
+    above ``refine_above`` is tightened by the best one-to-one alignment (:func:`_aligned`).
+    The listed-name arrays are the index's, indexed by ``name_ids``. What the bound is and
+    why it holds is said in ``WatchlistIndex._bounds``.
     """
     count = len(name_ids)
     width = name_tokens.shape[1]

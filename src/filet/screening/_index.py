@@ -11,23 +11,26 @@ skeleton key counts for no more than that key's own weight in the list, so a rar
 such a skeleton with thousands of others brings none of them in. A name whose parts' blocks hold more
 than ``pool_limit`` entries is retrieved at the threshold's share instead. Keys shared by more
 than ``block_cap`` entries are ignored. Only candidates are scored, so one traveller takes
-milliseconds against a large list. Blocks are numpy arrays: a million entries fit in a few
-hundred megabytes.
+milliseconds against a large list. Blocks are one compressed postings array (the sorted entry
+positions of each key): a million entries fit in a few hundred megabytes.
 
 Before the full, explained comparison, every candidate gets a cheap *upper bound* of its name
-score, computed for all candidates at once with numpy: each distinct listed name is a row of
+score, computed for all candidates in one compiled loop (:mod:`filet.screening._kernels`,
+Numba): each distinct listed name is a row of
 token ids (its parts and its adjacent parts joined), each traveller part is scored once against
 each distinct token among the candidates (cached across travellers), and the bound is the
 weighted sum of each traveller part's best token score, over the part weights that the score
 divides by plus the least penalty of each listed part that no traveller part can match.
-One-to-one alignment, the other unmatched-part penalties and the evidence factor only lower the
-real score, so an entry whose bound is below the threshold cannot reach it and is not compared
+A bound that reaches the threshold is tightened by the best one-to-one alignment, with the
+left-over penalties it implies. The evidence factor and the greedy alignment of ``compare``
+only lower the real score, so an entry whose bound is below the threshold cannot reach it and
+is not compared
 (unless it has the traveller's document number, which lifts a score): the result is exactly the
 one of comparing every candidate. Identical listed names are analysed once, and compared once
-per traveller; the full evidence is built only for entries whose name score reaches the
-threshold. Scoring a traveller part against thousands of tokens one Python call at a time was
-the cold cost of the online path, so a token prefilter (:class:`_TokenVocabulary`: inverted
-lists of shared features, RapidFuzz ``cdist`` for the string similarities) passes on only the
+per traveller (by score only, ``compare_score``); the full evidence is built only for entries
+whose name score reaches the threshold, and the explanation only for entries kept. Scoring a traveller part against thousands of tokens one Python call at a time was
+the cold cost of the online path, so a token prefilter (:class:`_TokenVocabulary`: each
+token's shared features, RapidFuzz ``cdist`` for the string similarities) passes on only the
 tokens that can score above 0 (RapidFuzz has no scorer for our rule cascade, so the cascade
 itself stays in ``filet.names``).
 

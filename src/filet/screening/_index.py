@@ -812,6 +812,8 @@ class _TokenVocabulary:
             ([0], np.cumsum(np.asarray(feature_counts, dtype=np.int64)))
         ).astype(np.int64)
         self._is_initial = np.asarray([token.is_initial for token in tokens], dtype=np.bool_)
+        self._abjad = np.asarray([token.abjad for token in tokens], dtype=np.bool_)
+        self._named = np.asarray([bool(token.symbols) for token in tokens], dtype=np.bool_)
         self._part_features: dict[tuple[str, str], npt.NDArray[np.int32]] = {}
 
     def _related(self, part: NamePart, chosen: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
@@ -866,37 +868,55 @@ class _TokenVocabulary:
                 upper[number] = 1.0
             else:
                 upper[number] = self._related(part, chosen)
+        # Which rule of score_parts can score an unrelated pair: between two known names
+        # (of different groups) only the readings' similarity, up to the known-apart cap;
+        # otherwise, where either is written without vowels, only the skeletons' similarity,
+        # and where neither is, only the readings'. So the traveller's parts, grouped by
+        # (without vowels, known name), are compared with those tokens only.
         forms, keys = self._strings
-        for strings, queries, scorers, threshold in (
-            (
-                forms,
-                [sorted(parts[n].forms | {parts[n].form}) for n in wanted],
-                (JaroWinkler.normalized_similarity, Levenshtein.normalized_similarity),
-                settings.fuzzy_threshold,
-            ),
-            (
-                keys,
-                [sorted(parts[n].keys) for n in wanted],
-                (JaroWinkler.normalized_similarity,),
-                settings.skeleton_fuzzy_threshold,
-            ),
-        ):
-            choices, lengths = strings.of_counted(chosen)
-            query = [text for texts in queries for text in texts]
-            if not query or not choices:
-                continue
-            similarity = _mean_similarity(query, choices, scorers, threshold)
-            raise_to_similarity(
-                upper,
-                np.asarray(wanted, dtype=np.int64),
-                similarity,
-                _offsets([len(texts) for texts in queries]),
-                _offsets(lengths),
-                threshold - _SIMILARITY_SLACK,
-                settings.known_apart_cap if strings is forms else 0.0,
-                1.0 if strings is forms else settings.skeleton_score,
-                _SIMILARITY_SLACK,
-            )
+        abjad = self._abjad[chosen]
+        named = self._named[chosen]
+        groups: dict[tuple[bool, bool], list[int]] = {}
+        for n in wanted:
+            groups.setdefault((parts[n].abjad, bool(parts[n].symbols)), []).append(n)
+        for (part_abjad, part_named), members in groups.items():
+            both_named = named if part_named else np.zeros(len(chosen), dtype=np.bool_)
+            unvowelled = abjad | part_abjad
+            for strings, queries, scorers, threshold, columns in (
+                (
+                    forms,
+                    [sorted(parts[n].forms | {parts[n].form}) for n in members],
+                    (JaroWinkler.normalized_similarity, Levenshtein.normalized_similarity),
+                    settings.fuzzy_threshold,
+                    np.flatnonzero(both_named | ~unvowelled),
+                ),
+                (
+                    keys,
+                    [sorted(parts[n].keys) for n in members],
+                    (JaroWinkler.normalized_similarity,),
+                    settings.skeleton_fuzzy_threshold,
+                    np.flatnonzero(~both_named & unvowelled),
+                ),
+            ):
+                query = [text for texts in queries for text in texts]
+                if not query or not len(columns):
+                    continue
+                choices, lengths = strings.of_counted(chosen[columns])
+                if not choices:
+                    continue
+                similarity = _mean_similarity(query, choices, scorers, threshold)
+                raise_to_similarity(
+                    upper,
+                    np.asarray(members, dtype=np.int64),
+                    columns.astype(np.int64),
+                    similarity,
+                    _offsets([len(texts) for texts in queries]),
+                    _offsets(lengths),
+                    threshold - _SIMILARITY_SLACK,
+                    settings.known_apart_cap if strings is forms else 0.0,
+                    1.0 if strings is forms else settings.skeleton_score,
+                    _SIMILARITY_SLACK,
+                )
         return np.minimum(upper, 1.0)
 
     def may_match(

@@ -385,6 +385,7 @@ def covering(
 def raise_to_similarity(
     upper: npt.NDArray[np.float64],
     rows: npt.NDArray[np.int64],
+    columns: npt.NDArray[np.int64],
     similarity: npt.NDArray[np.float64],
     query_offsets: npt.NDArray[np.int64],
     choice_offsets: npt.NDArray[np.int64],
@@ -393,9 +394,9 @@ def raise_to_similarity(
     factor: float,
     slack: float,
 ) -> None:
-    """Raise ``upper[rows[i], t]`` to what the best similarity between the strings of part
-    ``i`` (rows ``query_offsets[i]:query_offsets[i + 1]`` of ``similarity``) and of token
-    ``t`` (columns ``choice_offsets[t]:choice_offsets[t + 1]``) gives, where it reaches
+    """Raise ``upper[rows[i], columns[t]]`` to what the best similarity between the strings
+    of part ``i`` (rows ``query_offsets[i]:query_offsets[i + 1]`` of ``similarity``) and of
+    token ``t`` (columns ``choice_offsets[t]:choice_offsets[t + 1]``) gives, where it reaches
     ``threshold``: ``max(best, least) * factor`` plus ``slack``."""
     for i in range(len(rows)):
         row = rows[i]
@@ -406,8 +407,8 @@ def raise_to_similarity(
                     best = max(best, similarity[q, c])
             if best >= threshold:
                 value = max(best, least) * factor + slack
-                if value > upper[row, t]:
-                    upper[row, t] = value
+                if value > upper[row, columns[t]]:
+                    upper[row, columns[t]] = value
 
 
 def warm_up() -> None:
@@ -446,4 +447,4 @@ def warm_up() -> None:
     )
     covering(none32, offsets, none64, floats, none64, none64, 0.0)
     shares_feature(none64, offsets, none32, flags, none32)
-    raise_to_similarity(grid, none64, grid, offsets, offsets, 1.0, 0.0, 1.0, 0.0)
+    raise_to_similarity(grid, none64, none64, grid, offsets, offsets, 1.0, 0.0, 1.0, 0.0)

@@ -856,10 +856,11 @@ class _TokenVocabulary:
     ) -> npt.NDArray[np.float64]:
         """For each part and token, an upper bound of ``score_parts(part, token)``: 1 for a
         token sharing a reading, group, hypocoristic group or key (or an initial); otherwise
-        what the rules left can give, from the string similarities computed for all parts
-        and tokens at once (one RapidFuzz ``cdist`` per scorer): the readings' similarity or
-        the known-apart cap when it reaches ``fuzzy_threshold``, the skeleton similarity
-        times ``skeleton_score`` when it reaches ``skeleton_fuzzy_threshold``, else 0."""
+        what the rules left can give, from the string similarities computed with one RapidFuzz
+        ``cdist`` per scorer for each group of alike parts (written with or without vowels,
+        known name or not) and the tokens a rule applies to: the readings' similarity or the
+        known-apart cap when it reaches ``fuzzy_threshold``, the skeleton similarity times
+        ``skeleton_score`` when it reaches ``skeleton_fuzzy_threshold``, else 0."""
         chosen = np.asarray(tokens, dtype=np.int64)
         upper = np.zeros((len(parts), len(chosen)), dtype=np.float64)
         wanted = [number for number, part in enumerate(parts) if not part.is_initial]

@@ -509,9 +509,8 @@ class WatchlistIndex:
         self, part: NamePart, tokens: npt.NDArray[np.int32], upper: _UpperScores
     ) -> npt.NDArray[np.float64]:
         """As :meth:`_token_scores`, for tokens among those ``upper`` was computed for: a
-        token whose upper bound is 0 scores 0 (the bound is 0 exactly when
-        :meth:`_TokenVocabulary.may_match` would not let it through), the others are scored
-        (cached across travellers)."""
+        token whose upper bound is 0 scores 0 (:meth:`_TokenVocabulary.may_match` would not
+        let it through either), the others are scored (cached across travellers)."""
         assert upper.tokens is not None
         bound = upper.rows[id(part)][np.searchsorted(upper.tokens, tokens)]
         out = np.zeros(len(tokens), dtype=np.float64)
@@ -923,34 +922,10 @@ class _TokenVocabulary:
     def may_match(
         self, part: NamePart, tokens: list[int], settings: NameMatchSettings
     ) -> list[bool]:
-        """For each token, whether ``score_parts(part, token)`` may be above 0."""
-        if part.is_initial:
-            return [True] * len(tokens)
-        chosen = np.asarray(tokens, dtype=np.int64)
-        possible = self._related(part, chosen)
-        forms, keys = self._strings
-        for strings, query, scorers, threshold in (
-            (
-                forms,
-                sorted(part.forms | {part.form}),
-                (JaroWinkler.normalized_similarity, Levenshtein.normalized_similarity),
-                settings.fuzzy_threshold,
-            ),
-            (
-                keys,
-                sorted(part.keys),
-                (JaroWinkler.normalized_similarity,),
-                settings.skeleton_fuzzy_threshold,
-            ),
-        ):
-            choices, owners = strings.of(chosen)
-            if not query or not choices:
-                continue
-            similarity = _mean_similarity(query, choices, scorers, threshold)
-            best = np.zeros(len(tokens), dtype=np.float64)
-            np.maximum.at(best, owners, similarity.max(axis=0))
-            possible |= best >= threshold - _SIMILARITY_SLACK
-        flags: list[bool] = possible.tolist()
+        """For each token, whether ``score_parts(part, token)`` may be above 0 (its upper
+        bound, :meth:`upper_table`, is)."""
+        chosen = np.asarray(tokens, dtype=np.int32)
+        flags: list[bool] = (self.upper_table([part], chosen, settings)[0] > 0).tolist()
         return flags
 
 
@@ -971,11 +946,6 @@ class _Strings:
         flat = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
         chosen: list[str] = self.strings[flat].tolist()
         return chosen, lengths
-
-    def of(self, owners: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.int64]]:
-        """The strings of ``owners`` and, for each, its position in ``owners``."""
-        chosen, lengths = self.of_counted(owners)
-        return chosen, np.repeat(np.arange(len(owners)), lengths)
 
 
 def _mean_similarity(

@@ -349,6 +349,39 @@ def test_both_bounds_are_above_the_score_of_every_candidate_name() -> None:
     assert checked > 500
 
 
+def test_the_compiled_name_scores_are_those_of_compare() -> None:
+    import numpy as np
+
+    from filet.names import compare_score
+    from filet.screening._score import prepare_traveller
+
+    rng = random.Random(5)
+    words = [*GIVEN, *FAMILY, "Chun", "Yan", "Wang", "Juan", "Jun", "Mohammad", "Reza", "Mac"]
+    words += ["Donald", "Abdool", "Choudhury", "秀英", "王", "军", "Al", "Sheikh", "Jim", "Chuan"]
+    words += ["Abdulaziz", "Abdul", "Aziz", "MacDonald", "Yung", "Nee", "Molla", "bin", "J"]
+    entries = [
+        ListedPerson("l", f"E{i}", " ".join(rng.choice(words) for _ in range(rng.randint(1, 5))))
+        for i in range(300)
+    ]
+    index = WatchlistIndex(entries, ScreeningSettings())
+    every_name = np.arange(len(index._names), dtype=np.int32)
+    reaching = 0
+    for number in range(100):
+        traveller = Traveller(
+            f"T{number}", full_name=" ".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+        )
+        name = prepare_traveller(traveller).name
+        compiled = index._name_scores(name, every_name, index._token_scores)
+        for name_id, score in zip(every_name.tolist(), compiled.tolist(), strict=True):
+            expected = compare_score(name, index._names[name_id])
+            assert score == pytest.approx(expected, abs=1e-12), (
+                traveller.full_name,
+                index._names[name_id].text,
+            )
+            reaching += expected >= 0.7
+    assert reaching > 30
+
+
 def test_a_rare_name_sharing_only_a_common_key_does_not_bring_in_its_holders() -> None:
     from filet.screening._score import prepare_traveller
 

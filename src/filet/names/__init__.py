@@ -26,6 +26,7 @@ from filet.names._compare import (
     UnmatchedPart,
     compare,
     compare_score,
+    compound_score,
     score_parts,
 )
 from filet.names._phonetic import phonetic_key
@@ -46,6 +47,7 @@ __all__ = [
     "analyse",
     "compare",
     "compare_score",
+    "compound_score",
     "detect_script",
     "name_keys",
     "phonetic_key",

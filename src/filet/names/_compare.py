@@ -416,6 +416,14 @@ def _quality(
     return quality, evidence
 
 
+def compound_score(
+    part: NamePart, joined: NamePart, settings: NameMatchSettings = DEFAULT_SETTINGS
+) -> float:
+    """The score ``compare`` gives a part against a joined pair of the other name (either way
+    round: Abdulaziz against Abdul Aziz joined): 0 where the two cannot be one word."""
+    return _compound_score(part, joined, settings, _pair_cache(settings, compound=True))
+
+
 def _compound_score(
     a: NamePart, b: NamePart, settings: NameMatchSettings, cache: dict[_PairKey, Any]
 ) -> float:

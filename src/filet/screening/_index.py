@@ -26,9 +26,13 @@ left-over penalties it implies. The evidence factor and the greedy alignment of 
 only lower the real score, so an entry whose bound is below the threshold cannot reach it and
 is not compared
 (unless it has the traveller's document number, which lifts a score): the result is exactly the
-one of comparing every candidate. Identical listed names are analysed once, and compared once
-per traveller (by score only, ``compare_score``); the full evidence is built only for entries
-whose name score reaches the threshold, and the explanation only for entries kept. Scoring a traveller part against thousands of tokens one Python call at a time was
+one of comparing every candidate. The bound is computed from upper bounds of the part scores;
+the names it passes get their exact part scores and then their exact name score, in a
+compiled loop that replays ``compare``'s greedy alignment and penalties
+(:func:`filet.screening._kernels.name_scores`, checked against ``compare_score`` by the
+tests), so ``compare_score`` runs in Python only for the names that reach the threshold.
+Identical listed names are analysed once; the full evidence is built only for entries whose
+name score reaches the threshold, and the explanation only for entries kept. Scoring a traveller part against thousands of tokens one Python call at a time was
 the cold cost of the online path, so a token prefilter (:class:`_TokenVocabulary`: each
 token's shared features, RapidFuzz ``cdist`` for the string similarities) passes on only the
 tokens that can score above 0 (RapidFuzz has no scorer for our rule cascade, so the cascade
@@ -64,11 +68,13 @@ from filet.names import (
     NamePart,
     analyse,
     compare_score,
+    compound_score,
     score_parts,
 )
 from filet.screening._kernels import (
     covering,
     name_bounds,
+    name_scores,
     raise_to_similarity,
     shares_feature,
     warm_up,
@@ -219,16 +225,27 @@ class WatchlistIndex:
         self._joined_before = np.full(shape, width, dtype=np.int32)
         self._joined_after = np.full(shape, width, dtype=np.int32)
         self._joined_column = np.zeros(shape, dtype=bool)
+        # Each listed name's parts (its first columns), as compare_score charges them.
+        most = max((width + 1) // 2, 1)
+        self._listed_weight = np.zeros((shape[0], most), dtype=np.float64)
+        self._listed_bits = np.zeros((shape[0], most), dtype=np.float64)
+        self._listed_optional = np.zeros((shape[0], most), dtype=np.bool_)
         for row_number, name in enumerate(self._names):
             count = len(name.names)
             self._joined_column[row_number, count : count + len(name.joins)] = True
             for column, (part, weight) in enumerate(zip(name.names, name.weights, strict=True)):
+                self._listed_weight[row_number, column] = weight
+                self._listed_bits[row_number, column] = part.bits
+                self._listed_optional[row_number, column] = part.optional
                 if not part.optional:
                     self._leftover_penalty[row_number, column] = weight * least
                 if column > 0:
                     self._joined_before[row_number, column] = count + column - 1
                 if column < count - 1:
                     self._joined_after[row_number, column] = count + column
+        # Tokens that are some listed name's joined pair (met only as compounds there).
+        self._token_joined = np.zeros(len(self._tokens), dtype=np.bool_)
+        self._token_joined[self._name_tokens[self._joined_column]] = True
 
     def _token_row(self, name: AnalysedName) -> list[int]:
         """Token ids of a listed name's parts and of its adjacent parts joined."""
@@ -317,21 +334,17 @@ class WatchlistIndex:
         if not parts or floor <= 0:
             return np.ones(len(name_ids), dtype=np.float64)
         ids = np.asarray(name_ids, dtype=np.int64)
-        rows = self._name_tokens[ids]
-        tokens = np.unique(rows[rows >= 0])
+        tokens, _, scores = self._score_table(name, ids, token_scores)
         token_bits = self._token_bits[tokens]
         joins = name.joins
-        queries = [*parts, *(joined for _, joined in joins)]
-        query_bits = [
-            *(part.bits for part in parts),
-            *(max(parts[index].bits, parts[index + 1].bits) for index, _ in joins),
-        ]
-        scores = np.zeros((len(queries), len(tokens)), dtype=np.float64)
-        informed = np.zeros_like(scores)
-        for number, (part, part_bits) in enumerate(zip(queries, query_bits, strict=True)):
-            row = token_scores(part, tokens)
-            scores[number] = row
-            informed[number] = row * np.minimum(token_bits, part_bits)
+        query_bits = np.asarray(
+            [
+                *(part.bits for part in parts),
+                *(max(parts[index].bits, parts[index + 1].bits) for index, _ in joins),
+            ],
+            dtype=np.float64,
+        )
+        informed = scores * np.minimum(token_bits[None, :], query_bits[:, None])
         join_of = np.full(len(parts), -1, dtype=np.int64)
         for number, (index, _) in enumerate(joins):
             join_of[index] = number
@@ -364,14 +377,78 @@ class WatchlistIndex:
             )
             return found
 
-        if len(ids) < _THREADED_NAMES or _similarity_threads < 2:
-            return bounds_of(ids)
-        # A common name's thousands of candidate names: half on another thread (the kernel
-        # releases the GIL).
-        half = len(ids) // 2
-        other = _threads().submit(bounds_of, ids[half:])
-        bound = np.concatenate((bounds_of(ids[:half]), other.result()))
-        return bound
+        return _split(bounds_of, ids)
+
+    def _score_table(
+        self,
+        name: AnalysedName,
+        ids: npt.NDArray[np.int64],
+        token_scores: Callable[[NamePart, npt.NDArray[np.int32]], npt.NDArray[np.float64]],
+    ) -> tuple[npt.NDArray[np.int32], list[NamePart], npt.NDArray[np.float64]]:
+        """The distinct tokens of the listed names ``ids``, the traveller's parts and joined
+        pairs, and each one's score against each token."""
+        rows = self._name_tokens[ids]
+        tokens = np.unique(rows[rows >= 0])
+        queries = [*name.names, *(joined for _, joined in name.joins)]
+        scores = np.zeros((len(queries), len(tokens)), dtype=np.float64)
+        for number, part in enumerate(queries):
+            scores[number] = token_scores(part, tokens)
+        return tokens, queries, scores
+
+    def _name_scores(
+        self,
+        name: AnalysedName,
+        name_ids: npt.NDArray[np.int32],
+        token_scores: Callable[[NamePart, npt.NDArray[np.int32]], npt.NDArray[np.float64]],
+    ) -> npt.NDArray[np.float64]:
+        """``compare_score(name, listed)`` for each listed name of ``name_ids``, from the
+        exact part scores ``token_scores`` gives (compiled,
+        :func:`filet.screening._kernels.name_scores`: no Python call per listed name)."""
+        ids = np.asarray(name_ids, dtype=np.int64)
+        if not name.names:
+            return np.zeros(len(ids), dtype=np.float64)
+        settings = DEFAULT_SETTINGS  # the name settings score_pair compares with
+        tokens, queries, scores = self._score_table(name, ids, token_scores)
+        # A part meets a listed joined pair, and a joined pair a listed part, only as a
+        # compound, which compare scores only where the two may be one (compound_score).
+        compound_scores = np.zeros_like(scores)
+        joined = self._token_joined[tokens]
+        parts = name.names
+        for row, column in zip(*np.nonzero(scores >= settings.compound_threshold), strict=True):
+            if row >= len(parts) or joined[column]:
+                compound_scores[row, column] = compound_score(
+                    queries[row], self._tokens[tokens[column]], settings
+                )
+        weights = np.asarray(name.weights, dtype=np.float64)
+        bits = np.asarray([part.bits for part in parts], dtype=np.float64)
+        optional = np.asarray([part.optional for part in parts], dtype=np.bool_)
+        join_first = np.asarray([index for index, _ in name.joins], dtype=np.int64)
+
+        def scores_of(chunk: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+            found: npt.NDArray[np.float64] = name_scores(
+                chunk,
+                self._name_tokens,
+                self._listed_weight,
+                self._listed_bits,
+                self._listed_optional,
+                tokens,
+                scores,
+                compound_scores,
+                weights,
+                bits,
+                optional,
+                join_first,
+                float(name.total_weight),
+                settings.compound_threshold,
+                settings.compound_search_below,
+                settings.conflict_penalty,
+                settings.unmatched_candidate_penalty,
+                settings.evidence_floor,
+                settings.evidence_scale_bits,
+            )
+            return found
+
+        return _split(scores_of, ids)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -530,8 +607,8 @@ class WatchlistIndex:
         return out
 
     def _worth_scoring(self, prepared: PreparedTraveller, threshold: float) -> list[int]:
-        """Candidates whose name-score bound reaches ``threshold`` (or that share the
-        traveller's document number)."""
+        """Candidates whose name score reaches ``threshold`` (or that share the traveller's
+        document number)."""
         positions = self.candidates(prepared, threshold)
         if not positions or threshold <= 0:
             return positions
@@ -546,19 +623,18 @@ class WatchlistIndex:
         )
         name_ids = self._entry_name_ids[flat]
         unique_names, inverse = np.unique(name_ids, return_inverse=True)
-        # First a looser bound from upper bounds of the token scores, computed for all tokens
-        # at once (no part pair scored one by one); the exact token scores only for the
-        # names that pass it.
+        # First a bound from upper bounds of the token scores, computed for all tokens at
+        # once (no part pair scored one by one); the exact token scores, and from them the
+        # exact name scores, only for the names that pass it.
         bounds = np.zeros(len(unique_names), dtype=np.float64)
         upper = _UpperScores(self._vocabulary, prepared.name)
         refine = threshold - _SLACK
         passing = self._bounds(prepared.name, unique_names, upper, refine) >= refine
         if passing.any():
-            bounds[passing] = self._bounds(
+            bounds[passing] = self._name_scores(
                 prepared.name,
                 unique_names[passing],
                 lambda part, tokens: self._live_token_scores(part, tokens, upper),
-                refine,
             )
         bounds = bounds[inverse]
         per_entry = np.zeros(len(chosen), dtype=np.float64)
@@ -985,6 +1061,19 @@ def _threads() -> ThreadPoolExecutor:
     if _pool is None:
         _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="filet-screening")
     return _pool
+
+
+def _split(
+    compute: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float64]],
+    ids: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """``compute(ids)``; a common name's thousands of candidate names half on the helper
+    thread (the kernels release the GIL)."""
+    if len(ids) < _THREADED_NAMES or _similarity_threads < 2:
+        return compute(ids)
+    half = len(ids) // 2
+    other = _threads().submit(compute, ids[half:])
+    return np.concatenate((compute(ids[:half]), other.result()))
 
 
 def _offsets(counts: Any) -> npt.NDArray[np.int64]:

@@ -277,6 +277,193 @@ def _aligned(
 
 
 @njit(cache=True, nogil=True)
+def name_scores(
+    name_ids: npt.NDArray[np.int64],
+    name_tokens: npt.NDArray[np.int32],
+    listed_weight: npt.NDArray[np.float64],
+    listed_bits: npt.NDArray[np.float64],
+    listed_optional: npt.NDArray[np.bool_],
+    tokens: npt.NDArray[np.int32],
+    scores: npt.NDArray[np.float64],
+    compound_scores: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float64],
+    bits: npt.NDArray[np.float64],
+    optional: npt.NDArray[np.bool_],
+    join_first: npt.NDArray[np.int64],
+    total_weight: float,
+    compound: float,
+    search_below: float,
+    conflict_penalty: float,
+    unmatched_penalty: float,
+    evidence_floor: float,
+    evidence_scale_bits: float,
+) -> npt.NDArray[np.float64]:
+    """The name score of one traveller name against each listed name, as
+    ``filet.names.compare_score`` computes it from the part scores: the same options (each
+    part pair scoring above 0; a part against a joined pair and a joined pair against a part
+    from ``compound`` up, searched only when the names differ in length or a traveller part's
+    best match is below ``search_below``), the same greedy alignment (best option first, a
+    single before a compound at equal score, ties in the order they were listed), the same
+    left-over penalties and evidence factor.
+
+    ``scores[q, t]`` is traveller part ``q``'s score against ``tokens[t]`` (the parts, then
+    the joined pairs, ``join_first[k]`` the first part of pair ``k``); ``compound_scores`` the
+    same as a compound (0 where ``compare`` would not look for one). ``listed_weight``,
+    ``listed_bits`` and ``listed_optional`` describe each listed name's parts (its first
+    columns in ``name_tokens``; the joined pairs follow)."""
+    count = len(name_ids)
+    width = name_tokens.shape[1]
+    parts = len(weights)
+    pairs = scores.shape[0] - parts
+    most = listed_weight.shape[1]
+    capacity = max(parts * most + most * parts + pairs * most, 1)
+    option_score = np.empty(capacity, dtype=np.float64)
+    option_single = np.empty(capacity, dtype=np.int64)
+    option_q = np.empty((capacity, 2), dtype=np.int64)
+    option_c = np.empty((capacity, 2), dtype=np.int64)
+    order = np.empty(capacity, dtype=np.int64)
+    used_q = np.empty(parts, dtype=np.bool_)
+    used_c = np.empty(max(most, 1), dtype=np.bool_)
+    local = np.empty(width, dtype=np.int64)
+    out = np.empty(count, dtype=np.float64)
+    for n in range(count):
+        name = name_ids[n]
+        columns = 0
+        for w in range(width):
+            token = name_tokens[name, w]
+            if token < 0:
+                local[w] = -1
+            else:
+                local[w] = np.searchsorted(tokens, token)
+                columns += 1
+        listed = (columns + 1) // 2
+        if parts == 0 or listed == 0:
+            out[n] = 0.0
+            continue
+        options = 0
+        weakest = 1.0
+        for i in range(parts):
+            best = 0.0
+            for j in range(listed):
+                score = scores[i, local[j]]
+                if score > 0.0:
+                    option_score[options] = score
+                    option_single[options] = 1
+                    option_q[options, 0] = i
+                    option_q[options, 1] = -1
+                    option_c[options, 0] = j
+                    option_c[options, 1] = -1
+                    options += 1
+                    if score > best:
+                        best = score
+            if best < weakest:
+                weakest = best
+        if parts != listed or weakest < search_below:
+            for j in range(listed - 1):
+                t = local[listed + j]
+                for i in range(parts):
+                    score = compound_scores[i, t]
+                    if score >= compound:
+                        option_score[options] = score
+                        option_single[options] = 0
+                        option_q[options, 0] = i
+                        option_q[options, 1] = -1
+                        option_c[options, 0] = j
+                        option_c[options, 1] = j + 1
+                        options += 1
+            for k in range(pairs):
+                i = join_first[k]
+                for j in range(listed):
+                    score = compound_scores[parts + k, local[j]]
+                    if score >= compound:
+                        option_score[options] = score
+                        option_single[options] = 0
+                        option_q[options, 0] = i
+                        option_q[options, 1] = i + 1
+                        option_c[options, 0] = j
+                        option_c[options, 1] = -1
+                        options += 1
+        # Best first, a single before a compound at equal score, otherwise as listed (a
+        # stable insertion sort: Python's sort(reverse=True) keeps equal items in order).
+        for a in range(options):
+            score = option_score[a]
+            single = option_single[a]
+            b = a
+            while b > 0:
+                previous = order[b - 1]
+                if option_score[previous] < score or (
+                    option_score[previous] == score and option_single[previous] < single
+                ):
+                    order[b] = previous
+                    b -= 1
+                else:
+                    break
+            order[b] = a
+        for i in range(parts):
+            used_q[i] = False
+        for j in range(listed):
+            used_c[j] = False
+        matched = 0.0
+        informed = 0.0
+        for a in range(options):
+            o = order[a]
+            q0 = option_q[o, 0]
+            q1 = option_q[o, 1]
+            c0 = option_c[o, 0]
+            c1 = option_c[o, 1]
+            if used_q[q0] or (q1 >= 0 and used_q[q1]) or used_c[c0] or (c1 >= 0 and used_c[c1]):
+                continue
+            used_q[q0] = True
+            used_c[c0] = True
+            query_weight = weights[q0]
+            query_bits = bits[q0]
+            listed_part_bits = listed_bits[name, c0]
+            if q1 >= 0:
+                used_q[q1] = True
+                query_weight = query_weight + weights[q1]
+                query_bits = max(query_bits, bits[q1])
+            if c1 >= 0:
+                used_c[c1] = True
+                listed_part_bits = max(listed_part_bits, listed_bits[name, c1])
+            matched += option_score[o] * query_weight
+            informed += option_score[o] * min(query_bits, listed_part_bits)
+        # The left-over parts, as ``compare`` charges them.
+        free_q = True
+        for j in range(listed):
+            if not used_c[j] and not listed_optional[name, j]:
+                free_q = False
+        free_c = True
+        for i in range(parts):
+            if not used_q[i] and not optional[i]:
+                free_c = False
+        query_total = total_weight
+        conflicts = 0
+        for i in range(parts):
+            if not used_q[i]:
+                if optional[i] and free_q:
+                    query_total -= weights[i]
+                else:
+                    conflicts += 1
+        penalty_total = 0.0
+        for j in range(listed):
+            if used_c[j]:
+                continue
+            if listed_optional[name, j] and free_c:
+                penalty = 0.0
+            elif conflicts > 0:
+                conflicts -= 1
+                penalty = listed_weight[name, j] * conflict_penalty
+            else:
+                penalty = listed_weight[name, j] * unmatched_penalty
+            penalty_total += penalty
+        denominator = query_total + penalty_total
+        quality = matched / denominator if denominator > 0 else 0.0
+        evidence = 1.0 - (1.0 - evidence_floor) * math.exp(-informed / evidence_scale_bits)
+        out[n] = quality * evidence
+    return out
+
+
+@njit(cache=True, nogil=True)
 def shares_feature(
     chosen: npt.NDArray[np.int64],
     offsets: npt.NDArray[np.int64],
@@ -444,6 +631,27 @@ def warm_up() -> None:
         0.0,
         1.0,
         0.0,
+    )
+    name_scores(
+        none64,
+        grid32,
+        grid,
+        grid,
+        np.zeros((0, 1), dtype=np.bool_),
+        none32,
+        np.zeros((1, 0), dtype=np.float64),
+        np.zeros((1, 0), dtype=np.float64),
+        np.ones(1, dtype=np.float64),
+        np.ones(1, dtype=np.float64),
+        np.zeros(1, dtype=np.bool_),
+        none64,
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        1.0,
     )
     covering(none32, offsets, none64, floats, none64, none64, 0.0)
     shares_feature(none64, offsets, none32, flags, none32)

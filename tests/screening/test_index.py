@@ -303,6 +303,7 @@ def test_the_upper_token_scores_are_never_below_the_real_scores() -> None:
     vocabulary = index._vocabulary
     everything = np.arange(len(vocabulary.tokens), dtype=np.int32)
     below_one = 0
+    compounds = 0
     for traveller in _travellers()[:10]:
         name = prepare_traveller(traveller).name
         for part in (*name.names, *(joined for _, joined in name.joins)):
@@ -311,7 +312,19 @@ def test_the_upper_token_scores_are_never_below_the_real_scores() -> None:
                 score = score_parts(part, token, DEFAULT_SETTINGS)[0]
                 assert bound >= score, (part.text, token.text, score, bound)
                 below_one += bound < 1.0
+        # A joined pair's bound holds where it can be used: against a listed part, from the
+        # compound threshold up.
+        for _, joined in name.joins:
+            upper = vocabulary.upper_scores(joined, everything, DEFAULT_SETTINGS, joined=True)
+            for token, bound, single in zip(
+                vocabulary.tokens, upper.tolist(), vocabulary.single.tolist(), strict=True
+            ):
+                score = score_parts(joined, token, DEFAULT_SETTINGS)[0]
+                if single and score >= DEFAULT_SETTINGS.compound_threshold:
+                    assert bound >= score, (joined.text, token.text, score, bound)
+                    compounds += 1
     assert below_one > 0  # it is tighter than 1 for some tokens
+    assert compounds > 0
 
 
 def test_both_bounds_are_above_the_score_of_every_candidate_name() -> None:

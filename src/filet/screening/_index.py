@@ -205,7 +205,7 @@ class WatchlistIndex:
         self._entry_offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         self._entry_name_ids = np.asarray([i for ids in entry_names for i in ids], dtype=np.int32)
         self._token_bits = np.asarray([part.bits for part in self._tokens], dtype=np.float64)
-        self._vocabulary = _TokenVocabulary(self._tokens)
+        self._vocabulary = _TokenVocabulary(self._tokens, self._token_single)
         self._rows: dict[tuple[str, str], dict[int, float]] = {}
         warm_up()
 
@@ -243,9 +243,14 @@ class WatchlistIndex:
                     self._joined_before[row_number, column] = count + column - 1
                 if column < count - 1:
                     self._joined_after[row_number, column] = count + column
-        # Tokens that are some listed name's joined pair (met only as compounds there).
+        # Tokens that are some listed name's joined pair (met only as compounds there), and
+        # tokens that are some listed name's part.
         self._token_joined = np.zeros(len(self._tokens), dtype=np.bool_)
         self._token_joined[self._name_tokens[self._joined_column]] = True
+        self._token_single = np.zeros(len(self._tokens), dtype=np.bool_)
+        self._token_single[self._name_tokens[~self._joined_column & (self._name_tokens >= 0)]] = (
+            True
+        )
 
     def _token_row(self, name: AnalysedName) -> list[int]:
         """Token ids of a listed name's parts and of its adjacent parts joined."""
@@ -606,12 +611,15 @@ class WatchlistIndex:
         )
         return out
 
-    def _worth_scoring(self, prepared: PreparedTraveller, threshold: float) -> list[int]:
+    def _worth_scoring(
+        self, prepared: PreparedTraveller, threshold: float
+    ) -> list[tuple[int, float | None]]:
         """Candidates whose name score reaches ``threshold`` (or that share the traveller's
-        document number)."""
+        document number), each with its best name score (below the threshold or None: not
+        computed)."""
         positions = self.candidates(prepared, threshold)
         if not positions or threshold <= 0:
-            return positions
+            return [(position, None) for position in positions]
         chosen = np.asarray(positions, dtype=np.int64)
         starts = self._entry_offsets[chosen]
         ends = self._entry_offsets[chosen + 1]
@@ -644,25 +652,27 @@ class WatchlistIndex:
             block = self._block("d:" + prepared.document)
             if block is not None:
                 keep |= np.isin(chosen, block)
-        kept: list[int] = chosen[keep].tolist()
-        return kept
+        return list(zip(chosen[keep].tolist(), per_entry[keep].tolist(), strict=True))
 
     def _score(self, prepared: PreparedTraveller, threshold: float) -> list[ScreeningMatch]:
-        """Name comparisons first, once per listed name; the full evidence only for entries
-        whose name score reaches ``threshold`` (the other features only subtract) or that
-        share the traveller's document number."""
+        """Name scores first (from :meth:`_worth_scoring`, or compared once per listed name);
+        the full evidence only for entries whose name score reaches ``threshold`` (the other
+        features only subtract) or that share the traveller's document number."""
         scores: dict[int, float] = {}
         comparisons: dict[int, NameComparison] = {}
         matches: list[ScreeningMatch] = []
-        for position in self._worth_scoring(prepared, threshold):
+        for position, known in self._worth_scoring(prepared, threshold):
             entry = self.entries[position]
             if not (prepared.document and prepared.document == entry.document):
-                best = 0.0
-                for name in entry.names:
-                    score = scores.get(id(name))
-                    if score is None:
-                        score = scores[id(name)] = compare_score(prepared.name, name)
-                    best = max(best, score)
+                if known is not None and known >= threshold:
+                    best = known
+                else:
+                    best = 0.0
+                    for name in entry.names:
+                        score = scores.get(id(name))
+                        if score is None:
+                            score = scores[id(name)] = compare_score(prepared.name, name)
+                        best = max(best, score)
                 if best < threshold or pair_score(prepared, entry, self.settings, best) < threshold:
                     continue
             # The explained comparison only for the entries kept.
@@ -827,12 +837,13 @@ class _UpperScores:
     def __init__(self, vocabulary: _TokenVocabulary, name: AnalysedName) -> None:
         self.vocabulary = vocabulary
         self.parts = [*name.names, *(joined for _, joined in name.joins)]
+        self.joined = [False] * len(name.names) + [True] * len(name.joins)
         self.rows: dict[int, npt.NDArray[np.float64]] = {}
         self.tokens: npt.NDArray[np.int32] | None = None
 
     def __call__(self, part: NamePart, tokens: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
         if self.tokens is not tokens:
-            table = self.vocabulary.upper_table(self.parts, tokens, DEFAULT_SETTINGS)
+            table = self.vocabulary.upper_table(self.parts, tokens, DEFAULT_SETTINGS, self.joined)
             self.rows = {id(p): row for p, row in zip(self.parts, table, strict=True)}
             self.tokens = tokens
         return self.rows[id(part)]
@@ -851,8 +862,9 @@ class _TokenVocabulary:
     call per pair); a token passing none of these tests scores 0 without being compared.
     """
 
-    def __init__(self, tokens: list[NamePart]) -> None:
+    def __init__(self, tokens: list[NamePart], single: npt.NDArray[np.bool_]) -> None:
         self.tokens = tokens
+        self.single = single  # whether each token is some listed name's part (not only a pair)
         feature_ids: dict[str, int] = {}
         token_features: list[int] = []
         feature_counts: list[int] = []
@@ -889,38 +901,58 @@ class _TokenVocabulary:
         self._is_initial = np.asarray([token.is_initial for token in tokens], dtype=np.bool_)
         self._abjad = np.asarray([token.abjad for token in tokens], dtype=np.bool_)
         self._named = np.asarray([bool(token.symbols) for token in tokens], dtype=np.bool_)
-        self._part_features: dict[tuple[str, str], npt.NDArray[np.int32]] = {}
+        self._syllable = np.asarray([token.syllable for token in tokens], dtype=np.bool_)
+        self._part_features: dict[
+            tuple[str, str], tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]
+        ] = {}
 
     def _related(self, part: NamePart, chosen: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """For each token of ``chosen``, whether it shares a reading, group, hypocoristic group
-        or key with ``part`` (or its group is one of the part's cognates), or is an initial."""
+        or key with ``part`` (or its group is one of the part's cognates), or is an initial.
+        Two Chinese syllables match only when read alike (or grouped): between them a shared
+        key does not count."""
         key = (part.text, part.form)
         wanted = self._part_features.get(key)
         if wanted is None:
             if len(self._part_features) > _ROW_CACHE_LIMIT:
                 self._part_features.clear()
-            found = {
+            named = {
                 self._feature_ids.get(feature, -1)
                 for feature in (
                     *(f"f:{form}" for form in part.forms | {part.form}),
                     *(f"s:{symbol}" for symbol in part.symbols | part.cognates),
                     *(f"n:{nickname}" for nickname in part.nicknames),
-                    *(f"k:{key}" for key in part.keys),
                 )
             }
-            found.discard(-1)
-            wanted = self._part_features[key] = np.asarray(sorted(found), dtype=np.int32)
+            keyed = named | {self._feature_ids.get(f"k:{key}", -1) for key in part.keys}
+            named.discard(-1)
+            keyed.discard(-1)
+            every = np.asarray(sorted(keyed), dtype=np.int32)
+            wanted = self._part_features[key] = (
+                every,
+                np.asarray(sorted(named), dtype=np.int32) if part.syllable else every,
+            )
         related: npt.NDArray[np.bool_] = shares_feature(
-            chosen, self._feature_offsets, self._token_features, self._is_initial, wanted
+            chosen,
+            self._feature_offsets,
+            self._token_features,
+            self._is_initial,
+            self._syllable,
+            wanted[0],
+            wanted[1],
         )
         return related
 
     def upper_scores(
-        self, part: NamePart, tokens: npt.NDArray[np.int32], settings: NameMatchSettings
+        self,
+        part: NamePart,
+        tokens: npt.NDArray[np.int32],
+        settings: NameMatchSettings,
+        joined: bool = False,
     ) -> npt.NDArray[np.float64]:
         """For each token, an upper bound of ``score_parts(part, token)`` (see
         :meth:`upper_table`)."""
-        row: npt.NDArray[np.float64] = self.upper_table([part], tokens, settings)[0]
+        row: npt.NDArray[np.float64] = self.upper_table([part], tokens, settings, [joined])[0]
         return row
 
     def upper_table(
@@ -928,6 +960,7 @@ class _TokenVocabulary:
         parts: list[NamePart],
         tokens: npt.NDArray[np.int32],
         settings: NameMatchSettings,
+        joined: list[bool] | None = None,
     ) -> npt.NDArray[np.float64]:
         """For each part and token, an upper bound of ``score_parts(part, token)``: 1 for a
         token sharing a reading, group, hypocoristic group or key (or an initial); otherwise
@@ -935,43 +968,69 @@ class _TokenVocabulary:
         ``cdist`` per scorer for each group of alike parts (written with or without vowels,
         known name or not) and the tokens a rule applies to: the readings' similarity or the
         known-apart cap when it reaches ``fuzzy_threshold``, the skeleton similarity times
-        ``skeleton_score`` when it reaches ``skeleton_fuzzy_threshold``, else 0."""
+        ``skeleton_score`` when it reaches ``skeleton_fuzzy_threshold``, else 0.
+
+        A part flagged in ``joined`` (a traveller's joined pair) only ever meets a listed part
+        (never a listed joined pair), as a compound, from ``compound_threshold`` up: its bound
+        is only kept there (0 elsewhere, where the real score may be above 0 but is never
+        used), which lets the similarities be computed with a higher cutoff, for fewer
+        tokens."""
         chosen = np.asarray(tokens, dtype=np.int64)
         upper = np.zeros((len(parts), len(chosen)), dtype=np.float64)
+        flags = joined or [False] * len(parts)
         wanted = [number for number, part in enumerate(parts) if not part.is_initial]
+        single = self.single[chosen]
         for number, part in enumerate(parts):
             if part.is_initial:
                 upper[number] = 1.0
             else:
                 upper[number] = self._related(part, chosen)
-        # Which rule of score_parts can score an unrelated pair: between two known names
-        # (of different groups) only the readings' similarity, up to the known-apart cap;
-        # otherwise, where either is written without vowels, only the skeletons' similarity,
-        # and where neither is, only the readings'. So the traveller's parts, grouped by
-        # (without vowels, known name), are compared with those tokens only.
+            if flags[number]:
+                upper[number] *= single
+        # Which rule of score_parts can score an unrelated pair: between two Chinese
+        # syllables none; between two known names (of different groups) only the readings'
+        # similarity, up to the known-apart cap; otherwise, where either is written without
+        # vowels, only the skeletons' similarity, and where neither is, only the readings'.
+        # So the traveller's parts, grouped by (without vowels, known name, joined pair,
+        # syllable), are compared with those tokens only.
         forms, keys = self._strings
         abjad = self._abjad[chosen]
         named = self._named[chosen]
-        groups: dict[tuple[bool, bool], list[int]] = {}
+        syllables = self._syllable[chosen]
+        groups: dict[tuple[bool, bool, bool, bool], list[int]] = {}
         for n in wanted:
-            groups.setdefault((parts[n].abjad, bool(parts[n].symbols)), []).append(n)
-        for (part_abjad, part_named), members in groups.items():
+            part = parts[n]
+            group = (part.abjad, bool(part.symbols), flags[n], part.syllable)
+            groups.setdefault(group, []).append(n)
+        for (part_abjad, part_named, compound, syllable), members in groups.items():
             both_named = named if part_named else np.zeros(len(chosen), dtype=np.bool_)
             unvowelled = abjad | part_abjad
+            # Two Chinese syllables are not compared by spelling at all; a joined pair only
+            # with listed parts.
+            spelled = ~syllables if syllable else np.ones(len(chosen), dtype=np.bool_)
+            if compound:
+                spelled &= single
+            fuzzy_threshold = settings.fuzzy_threshold
+            skeleton_threshold = settings.skeleton_fuzzy_threshold
+            if compound:
+                fuzzy_threshold = max(fuzzy_threshold, settings.compound_threshold)
+                skeleton_threshold = max(
+                    skeleton_threshold, settings.compound_threshold / settings.skeleton_score
+                )
             for strings, queries, scorers, threshold, columns in (
                 (
                     forms,
                     [sorted(parts[n].forms | {parts[n].form}) for n in members],
                     (JaroWinkler.normalized_similarity, Levenshtein.normalized_similarity),
-                    settings.fuzzy_threshold,
-                    np.flatnonzero(both_named | ~unvowelled),
+                    fuzzy_threshold,
+                    np.flatnonzero((both_named | ~unvowelled) & spelled),
                 ),
                 (
                     keys,
                     [sorted(parts[n].keys) for n in members],
                     (JaroWinkler.normalized_similarity,),
-                    settings.skeleton_fuzzy_threshold,
-                    np.flatnonzero(~both_named & unvowelled),
+                    skeleton_threshold,
+                    np.flatnonzero(~both_named & unvowelled & spelled),
                 ),
             ):
                 query = [text for texts in queries for text in texts]
@@ -989,7 +1048,7 @@ class _TokenVocabulary:
                     _offsets([len(texts) for texts in queries]),
                     _offsets(lengths),
                     threshold - _SIMILARITY_SLACK,
-                    settings.known_apart_cap if strings is forms else 0.0,
+                    settings.known_apart_cap if strings is forms and not compound else 0.0,
                     1.0 if strings is forms else settings.skeleton_score,
                     _SIMILARITY_SLACK,
                 )
@@ -1036,16 +1095,30 @@ def _mean_similarity(
     # The mean of the similarities reaches the threshold only if each reaches this.
     cutoff = max(0.0, len(scorers) * (threshold - _SIMILARITY_SLACK) - len(scorers) + 1)
     workers = _similarity_threads if len(query) * len(choices) >= _THREADED_PAIRS else 1
-    similarity = np.zeros((len(query), len(choices)), dtype=np.float64)
-    for scorer in scorers:
-        similarity += cdist(
-            query,
-            choices,
-            scorer=scorer,
-            dtype=np.float64,
-            score_cutoff=cutoff,
-            workers=workers,
-        )
+    # The last scorer (Levenshtein: its cutoff is a bound on the edit distance, so most pairs
+    # are rejected early) first, over every choice; the others only for the choices some
+    # query string reaches the cutoff with.
+    *others, first = scorers
+    similarity = cdist(
+        query,
+        choices,
+        scorer=first,
+        dtype=np.float64,
+        score_cutoff=cutoff,
+        workers=workers,
+    )
+    if others:
+        alive = np.flatnonzero((similarity > 0).any(axis=0))
+        if not len(alive):
+            return similarity
+        kept = [choices[column] for column in alive.tolist()]
+        for scorer in others:
+            found = cdist(
+                query, kept, scorer=scorer, dtype=np.float64, score_cutoff=cutoff, workers=workers
+            )
+            similarity[:, alive] += found
+            # A pair one scorer rejects cannot reach the mean either.
+            similarity[:, alive] *= found > 0
     return similarity / len(scorers)
 
 

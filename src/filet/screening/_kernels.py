@@ -469,22 +469,25 @@ def shares_feature(
     offsets: npt.NDArray[np.int64],
     features: npt.NDArray[np.int32],
     is_initial: npt.NDArray[np.bool_],
+    syllable: npt.NDArray[np.bool_],
     wanted: npt.NDArray[np.int32],
+    wanted_by_syllables: npt.NDArray[np.int32],
 ) -> npt.NDArray[np.bool_]:
     """For each token of ``chosen``, whether one of its feature ids
-    (``features[offsets[t]:offsets[t + 1]]``) is in the sorted ``wanted``, or it is an
-    initial."""
+    (``features[offsets[t]:offsets[t + 1]]``) is in the sorted ``wanted`` (in
+    ``wanted_by_syllables`` for a token flagged in ``syllable``), or it is an initial."""
     out = np.zeros(len(chosen), dtype=np.bool_)
-    size = len(wanted)
     for i in range(len(chosen)):
         token = chosen[i]
         if is_initial[token]:
             out[i] = True
             continue
+        looked = wanted_by_syllables if syllable[token] else wanted
+        size = len(looked)
         for k in range(offsets[token], offsets[token + 1]):
             feature = features[k]
-            at = np.searchsorted(wanted, feature)
-            if at < size and wanted[at] == feature:
+            at = np.searchsorted(looked, feature)
+            if at < size and looked[at] == feature:
                 out[i] = True
                 break
     return out
@@ -654,5 +657,5 @@ def warm_up() -> None:
         1.0,
     )
     covering(none32, offsets, none64, floats, none64, none64, 0.0)
-    shares_feature(none64, offsets, none32, flags, none32)
+    shares_feature(none64, offsets, none32, flags, flags, none32, none32)
     raise_to_similarity(grid, none64, none64, grid, offsets, offsets, 1.0, 0.0, 1.0, 0.0)

@@ -169,7 +169,8 @@ def test_the_two_thread_paths_of_a_large_candidate_set_give_the_same_results(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A common name's thousands of candidates are bounded, and their similarities computed,
-    on two threads online; forced here on a small list, the results are those of one."""
+    on two threads online, and their tokens found by marking the vocabulary; forced here on
+    a small list, the results are those of one thread and of sorting."""
     from filet.screening import _index
 
     index = WatchlistIndex(_entries(), ScreeningSettings())
@@ -179,6 +180,7 @@ def test_the_two_thread_paths_of_a_large_candidate_set_give_the_same_results(
     monkeypatch.setattr(_index, "_similarity_threads", 2)
     monkeypatch.setattr(_index, "_THREADED_NAMES", 2)
     monkeypatch.setattr(_index, "_THREADED_PAIRS", 1)
+    monkeypatch.setattr(_index, "_MARKED_TOKENS", 1)
     index._rows.clear()
     two = [[(m.entry.entry_key, m.score) for m in index.screen(t, 0.5)] for t in travellers]
     assert one == two

@@ -340,6 +340,7 @@ class WatchlistIndex:
             return np.ones(len(name_ids), dtype=np.float64)
         ids = np.asarray(name_ids, dtype=np.int64)
         tokens, _, scores = self._score_table(name, ids, token_scores)
+        position = self._positions(tokens)
         token_bits = self._token_bits[tokens]
         joins = name.joins
         query_bits = np.asarray(
@@ -365,7 +366,7 @@ class WatchlistIndex:
                 self._joined_after,
                 self._leftover_penalty,
                 self._min_weight,
-                tokens,
+                position,
                 scores,
                 informed,
                 np.asarray(weights, dtype=np.float64),
@@ -390,15 +391,28 @@ class WatchlistIndex:
         ids: npt.NDArray[np.int64],
         token_scores: Callable[[NamePart, npt.NDArray[np.int32]], npt.NDArray[np.float64]],
     ) -> tuple[npt.NDArray[np.int32], list[NamePart], npt.NDArray[np.float64]]:
-        """The distinct tokens of the listed names ``ids``, the traveller's parts and joined
-        pairs, and each one's score against each token."""
+        """The distinct tokens of the listed names ``ids`` (sorted), the traveller's parts
+        and joined pairs, and each one's score against each token."""
         rows = self._name_tokens[ids]
-        tokens = np.unique(rows[rows >= 0])
+        if rows.size < _MARKED_TOKENS:
+            tokens = np.unique(rows[rows >= 0])
+        else:
+            # Thousands of names: marking the vocabulary beats sorting their tokens.
+            marked = np.zeros(len(self._tokens) + 1, dtype=np.bool_)
+            marked[rows] = True  # -1 (no token) marks the extra last slot
+            tokens = np.flatnonzero(marked[:-1]).astype(np.int32)
         queries = [*name.names, *(joined for _, joined in name.joins)]
         scores = np.zeros((len(queries), len(tokens)), dtype=np.float64)
         for number, part in enumerate(queries):
             scores[number] = token_scores(part, tokens)
         return tokens, queries, scores
+
+    def _positions(self, tokens: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+        """Each of ``tokens``' position in it, looked up by token id (the other ids are left
+        unset: the kernels only look up the tokens of the names they were given)."""
+        position = np.empty(len(self._tokens), dtype=np.int32)
+        position[tokens] = np.arange(len(tokens), dtype=np.int32)
+        return position
 
     def _name_scores(
         self,
@@ -414,6 +428,7 @@ class WatchlistIndex:
             return np.zeros(len(ids), dtype=np.float64)
         settings = DEFAULT_SETTINGS  # the name settings score_pair compares with
         tokens, queries, scores = self._score_table(name, ids, token_scores)
+        position = self._positions(tokens)
         # A part meets a listed joined pair, and a joined pair a listed part, only as a
         # compound, which compare scores only where the two may be one (compound_score).
         compound_scores = np.zeros_like(scores)
@@ -436,7 +451,7 @@ class WatchlistIndex:
                 self._listed_weight,
                 self._listed_bits,
                 self._listed_optional,
-                tokens,
+                position,
                 scores,
                 compound_scores,
                 weights,
@@ -479,16 +494,23 @@ class WatchlistIndex:
         threshold): the parts not sharing a key could then only be matched by spelling, and
         a name this common is not found by a typo alone.
         """
-        found: set[int] = set()
+        found: list[int] = self._candidates(traveller, threshold).tolist()
+        return found
+
+    def _candidates(
+        self, traveller: PreparedTraveller, threshold: float | None = None
+    ) -> npt.NDArray[np.int64]:
+        """:meth:`candidates` as a sorted array."""
+        documented = np.zeros(0, dtype=np.int64)
         if traveller.document:
             block = self._block("d:" + traveller.document)
             if block is not None:
-                found.update(block.tolist())
+                documented = block.astype(np.int64)
         parts = traveller.name.names
         named = [i for i, part in enumerate(parts) if not part.is_initial]
         total = sum(parts[i].weight for i in named)
         if not named or total <= 0:
-            return sorted(found)
+            return documented
 
         offsets = self._block_offsets
 
@@ -575,9 +597,9 @@ class WatchlistIndex:
                 ),
                 np.asarray(seeds, dtype=np.int64),
                 needed - _SLACK,
-            )
-            found.update(chosen.tolist())
-        return sorted(found)
+            ).astype(np.int64)
+            return np.union1d(chosen, documented) if len(documented) else chosen
+        return documented
 
     def _key_weight(self, holders: int) -> float:
         """The weight of a key held by ``holders`` entries, as ``filet.names`` weighs a token
@@ -617,10 +639,9 @@ class WatchlistIndex:
         """Candidates whose name score reaches ``threshold`` (or that share the traveller's
         document number), each with its best name score (below the threshold or None: not
         computed)."""
-        positions = self.candidates(prepared, threshold)
-        if not positions or threshold <= 0:
-            return [(position, None) for position in positions]
-        chosen = np.asarray(positions, dtype=np.int64)
+        chosen = self._candidates(prepared, threshold)
+        if not len(chosen) or threshold <= 0:
+            return [(position, None) for position in chosen.tolist()]
         starts = self._entry_offsets[chosen]
         ends = self._entry_offsets[chosen + 1]
         lengths = ends - starts
@@ -1124,6 +1145,7 @@ def _mean_similarity(
 
 _THREADED_PAIRS = 20_000  # string pairs from which a similarity matrix is worth two threads
 _THREADED_NAMES = 4_000  # candidate names from which the bound is worth two threads
+_MARKED_TOKENS = 20_000  # token cells from which marking the vocabulary beats sorting them
 _similarity_threads = min(2, os.cpu_count() or 1)
 _pool: ThreadPoolExecutor | None = None
 

@@ -35,7 +35,7 @@ def name_bounds(
     joined_after: npt.NDArray[np.int32],
     leftover_penalty: npt.NDArray[np.float64],
     min_weight: npt.NDArray[np.float64],
-    tokens: npt.NDArray[np.int32],
+    position: npt.NDArray[np.int32],
     scores: npt.NDArray[np.float64],
     informed: npt.NDArray[np.float64],
     weights: npt.NDArray[np.float64],
@@ -52,8 +52,9 @@ def name_bounds(
 ) -> npt.NDArray[np.float64]:
     """The upper bound of the name score of one traveller name against each listed name.
 
-    ``scores[q, t]`` is traveller part ``q``'s score against ``tokens[t]`` (the parts first,
-    then the joined pairs), ``informed[q, t]`` that score times the least of the two parts'
+    ``scores[q, position[t]]`` is traveller part ``q``'s score against token ``t`` (the
+    parts first, then the joined pairs; ``position`` is set for the tokens of the listed
+    names), ``informed[q, position[t]]`` that score times the least of the two parts'
     bits; ``join_of[k]`` the row of the joined pair of parts ``k`` and ``k + 1`` (-1 when
     there is none) and ``join_first[j]`` the first part of joined pair ``j``. A bound at or
     above ``refine_above`` is tightened by the best one-to-one alignment (:func:`_aligned`).
@@ -80,7 +81,7 @@ def name_bounds(
         name = name_ids[n]
         for w in range(width):
             token = name_tokens[name, w]
-            local[w] = -1 if token < 0 else np.searchsorted(tokens, token)
+            local[w] = -1 if token < 0 else position[token]
             column_matched[w] = 0.0
             column_bits[w] = 0.0
             partnered[w] = False
@@ -283,7 +284,7 @@ def name_scores(
     listed_weight: npt.NDArray[np.float64],
     listed_bits: npt.NDArray[np.float64],
     listed_optional: npt.NDArray[np.bool_],
-    tokens: npt.NDArray[np.int32],
+    position: npt.NDArray[np.int32],
     scores: npt.NDArray[np.float64],
     compound_scores: npt.NDArray[np.float64],
     weights: npt.NDArray[np.float64],
@@ -306,8 +307,8 @@ def name_scores(
     single before a compound at equal score, ties in the order they were listed), the same
     left-over penalties and evidence factor.
 
-    ``scores[q, t]`` is traveller part ``q``'s score against ``tokens[t]`` (the parts, then
-    the joined pairs, ``join_first[k]`` the first part of pair ``k``); ``compound_scores`` the
+    ``scores[q, position[t]]`` is traveller part ``q``'s score against token ``t`` (the
+    parts, then the joined pairs, ``join_first[k]`` the first part of pair ``k``); ``compound_scores`` the
     same as a compound (0 where ``compare`` would not look for one). ``listed_weight``,
     ``listed_bits`` and ``listed_optional`` describe each listed name's parts (its first
     columns in ``name_tokens``; the joined pairs follow)."""
@@ -334,7 +335,7 @@ def name_scores(
             if token < 0:
                 local[w] = -1
             else:
-                local[w] = np.searchsorted(tokens, token)
+                local[w] = position[token]
                 columns += 1
         listed = (columns + 1) // 2
         if parts == 0 or listed == 0:

@@ -1057,7 +1057,18 @@ class _TokenVocabulary:
                 query = [text for texts in queries for text in texts]
                 if not query or not len(columns):
                     continue
-                choices, lengths = strings.of_counted(chosen[columns])
+                if strings is forms:
+                    # The mean of Jaro-Winkler and Levenshtein similarity is at most
+                    # (1 + shorter / longer) / 2: strings too long or too short for every
+                    # query string cannot reach the threshold and are not gathered.
+                    ratio = 2 * (threshold - _SIMILARITY_SLACK) - 1
+                    sizes = [len(text) for text in query]
+                    longest = max(sizes) / ratio if ratio > 0 else math.inf
+                    choices, lengths = strings.of_counted(
+                        chosen[columns], math.ceil(min(sizes) * ratio - 1e-9), longest + 1e-9
+                    )
+                else:
+                    choices, lengths = strings.of_counted(chosen[columns])
                 if not choices:
                     continue
                 similarity = _mean_similarity(query, choices, scorers, threshold)
@@ -1093,13 +1104,23 @@ class _Strings:
         self.strings = np.asarray(strings, dtype=object)
         sizes = np.asarray(counts, dtype=np.int64)
         self.offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        self.sizes = np.asarray([len(text) for text in strings], dtype=np.int32)
 
-    def of_counted(self, owners: npt.NDArray[np.int64]) -> tuple[list[str], npt.NDArray[np.int64]]:
-        """The strings of ``owners`` and how many each has."""
+    def of_counted(
+        self, owners: npt.NDArray[np.int64], shortest: int = 0, longest: float = math.inf
+    ) -> tuple[list[str], npt.NDArray[np.int64]]:
+        """The strings of ``owners`` that are ``shortest`` to ``longest`` characters long,
+        and how many of them each has."""
         starts = self.offsets[owners]
         lengths = self.offsets[owners + 1] - starts
         firsts = np.cumsum(lengths) - lengths
         flat = np.arange(int(lengths.sum())) - np.repeat(firsts - starts, lengths)
+        if shortest > 0 or longest < math.inf:
+            sizes = self.sizes[flat]
+            fitting = (sizes >= shortest) & (sizes <= longest)
+            owner = np.repeat(np.arange(len(owners)), lengths)
+            flat = flat[fitting]
+            lengths = np.bincount(owner[fitting], minlength=len(owners)).astype(np.int64)
         chosen: list[str] = self.strings[flat].tolist()
         return chosen, lengths
 

@@ -432,13 +432,13 @@ class WatchlistIndex:
         # A part meets a listed joined pair, and a joined pair a listed part, only as a
         # compound, which compare scores only where the two may be one (compound_score).
         compound_scores = np.zeros_like(scores)
-        joined = self._token_joined[tokens]
         parts = name.names
-        for row, column in zip(*np.nonzero(scores >= settings.compound_threshold), strict=True):
-            if row >= len(parts) or joined[column]:
-                compound_scores[row, column] = compound_score(
-                    queries[row], self._tokens[tokens[column]], settings
-                )
+        possible = scores >= settings.compound_threshold
+        possible[: len(parts)] &= self._token_joined[tokens]
+        for row, column in zip(*np.nonzero(possible), strict=True):
+            compound_scores[row, column] = compound_score(
+                queries[int(row)], self._tokens[int(tokens[column])], settings
+            )
         weights = np.asarray(name.weights, dtype=np.float64)
         bits = np.asarray([part.bits for part in parts], dtype=np.float64)
         optional = np.asarray([part.optional for part in parts], dtype=np.bool_)
